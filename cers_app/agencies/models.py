@@ -1,0 +1,68 @@
+"""Regulator agencies (CUPAs and participating agencies) and their staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from cers_app.core.db import UTCDateTime
+
+
+class AgencyKind(StrEnum):
+    CUPA = "CUPA"
+    PA = "PA"  # participating agency
+
+
+AGENCY_KIND_LABELS = {
+    AgencyKind.CUPA: "Certified Unified Program Agency (CUPA)",
+    AgencyKind.PA: "Participating Agency (PA)",
+}
+
+
+class RegulatorRole(StrEnum):
+    VIEWER = "viewer"
+    REVIEWER = "reviewer"
+    REQUEST_HANDLER = "request_handler"
+    ADMIN = "admin"
+    RESPONDER = "responder"
+
+
+REGULATOR_ROLE_LABELS = {
+    RegulatorRole.VIEWER: "Viewer",
+    RegulatorRole.REVIEWER: "Reviewer",
+    RegulatorRole.REQUEST_HANDLER: "Request Handler",
+    RegulatorRole.ADMIN: "Agency Admin",
+    RegulatorRole.RESPONDER: "Emergency Responder",
+}
+
+
+class Agency(SQLModel, table=True):
+    """A regulator agency; `code` is the 4-digit CERS regulator code (1001-9999)."""
+
+    __tablename__ = "agency"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: int = Field(unique=True)
+    name: str = Field(max_length=100)
+    kind: str = Field(default=AgencyKind.CUPA.value, max_length=4)
+    county: int  # CERS county code 1-58
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+class AgencyMember(SQLModel, table=True):
+    """A regulator user's role in an agency."""
+
+    __tablename__ = "agency_member"
+    __table_args__ = (UniqueConstraint("agency_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", ondelete="RESTRICT", index=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT", index=True)
+    role: str = Field(max_length=20)
+    active: bool = True
+    added_at: dt.datetime = Field(sa_type=UTCDateTime)
+    added_by_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="RESTRICT"
+    )

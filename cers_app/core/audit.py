@@ -1,0 +1,94 @@
+"""The audit trail: one row per change, written by services in the change's own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel
+
+from cers_app.core import clock
+from cers_app.core.db import UTCDateTime
+
+
+class AuditEventType(StrEnum):
+    """Stable NOUN_VERB_PAST names, grouped by feature. Stored as these strings."""
+
+    # accounts
+    USER_REGISTERED = "USER_REGISTERED"
+    USER_ACTIVATED = "USER_ACTIVATED"
+    USER_CREATED_BY_ADMIN = "USER_CREATED_BY_ADMIN"
+    USER_SIGNED_IN = "USER_SIGNED_IN"
+    USER_SIGNED_OUT = "USER_SIGNED_OUT"
+    USER_SIGN_IN_FAILED = "USER_SIGN_IN_FAILED"
+    USER_PROFILE_CHANGED = "USER_PROFILE_CHANGED"
+    USER_EMAIL_CHANGE_REQUESTED = "USER_EMAIL_CHANGE_REQUESTED"
+    USER_EMAIL_CHANGED = "USER_EMAIL_CHANGED"
+    USER_PASSWORD_CHANGED = "USER_PASSWORD_CHANGED"
+    USER_PASSWORD_RESET_REQUESTED = "USER_PASSWORD_RESET_REQUESTED"
+    USER_PASSWORD_RESET = "USER_PASSWORD_RESET"
+    USER_CONDITIONS_ACCEPTED = "USER_CONDITIONS_ACCEPTED"
+    USER_SESSIONS_REVOKED = "USER_SESSIONS_REVOKED"
+    # agencies
+    AGENCY_CREATED = "AGENCY_CREATED"
+    AGENCY_MEMBER_ADDED = "AGENCY_MEMBER_ADDED"
+    AGENCY_MEMBER_ROLE_CHANGED = "AGENCY_MEMBER_ROLE_CHANGED"
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who (`actor_user_id`) did what (`event`) to which object (`subject_type`/`subject_id`).
+
+    The actor is kept apart from the object acted on: a Lead User removing a member is
+    actor=lead, subject=membership. `before`/`after` hold only the fields that changed.
+    Rows are never updated or deleted; the foreign key to the actor is RESTRICT.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    event: str = Field(max_length=64, index=True)
+    actor_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="RESTRICT", index=True
+    )
+    subject_type: str = Field(max_length=40)
+    subject_id: str = Field(max_length=40)
+    before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    client_ip: str | None = Field(default=None, max_length=64)
+
+
+def record(
+    session: Session,
+    *,
+    actor_user_id: int | None,
+    event: AuditEventType,
+    subject_type: str,
+    subject_id: int | str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    client_ip: str | None = None,
+) -> AuditEvent:
+    """Add one audit row to the caller's transaction."""
+    row = AuditEvent(
+        at=clock.now(),
+        event=event.value,
+        actor_user_id=actor_user_id,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        before=before,
+        after=after,
+        client_ip=client_ip,
+    )
+    session.add(row)
+    return row
+
+
+def changed_fields(
+    old: dict[str, Any], new: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The (before, after) pair limited to keys whose value differs."""
+    keys = [key for key in new if old.get(key) != new[key]]
+    return {key: old.get(key) for key in keys}, {key: new[key] for key in keys}

@@ -1,0 +1,41 @@
+"""Every page and HTTP route path in one place, with builders for links sent by email."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from cers_app.core.settings import get_settings
+
+# Pages
+LANDING = "/"
+SIGN_IN = "/signin"
+SIGN_UP = "/signup"
+ACTIVATE = "/activate"
+RESEND_ACTIVATION = "/activate/resend"
+FORGOT_USERNAME = "/forgot-username"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
+CONDITIONS = "/conditions"
+ACCEPT_CONDITIONS = "/account/conditions"
+ACCOUNT = "/account"
+ACCOUNT_PASSWORD = "/account/password"
+ACCOUNT_EMAILS = "/account/emails"
+CONFIRM_EMAIL = "/account/confirm-email"
+BUSINESS_HOME = "/home"
+REGULATOR_HOME = "/regulator"
+ADMIN_HOME = "/admin"
+
+# HTTP routes served by Starlette next to the Reflex app
+AUTH_SESSION = "/auth/session"
+AUTH_SIGNED_OUT = "/auth/signed-out"
+HEALTH = "/health"
+DEV_OUTBOX = "/dev/outbox"
+
+
+def with_query(path: str, **query: str) -> str:
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def absolute(path: str, **query: str) -> str:
+    """A full link for emails, on the configured CERS_BASE_URL."""
+    return get_settings().base_url.rstrip("/") + with_query(path, **query)

@@ -1,0 +1,107 @@
+"""Configuration: one pydantic-settings class read from CERS_* environment variables."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATABASE_URL = "sqlite:///data/opencers.db"
+PLACEHOLDER_SECRET = "change-me-in-production"
+
+
+def normalise_database_url(url: str) -> str:
+    """Return `url` with PostgreSQL URLs pointed at the psycopg 3 driver.
+
+    Relative SQLite paths are resolved against the project root so the CLI, the app and
+    Alembic all open the same file whatever the working directory.
+    """
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        relative = url[len("sqlite:///") :]
+        if relative and relative != ":memory:":
+            return f"sqlite:///{PROJECT_ROOT / relative}"
+    return url
+
+
+def _database_url_from_env() -> str:
+    # One place decides the URL: CERS_DATABASE_URL, else Reflex's own variable, else SQLite.
+    url = os.environ.get("CERS_DATABASE_URL") or os.environ.get("REFLEX_DB_URL")
+    return normalise_database_url(url or DEFAULT_DATABASE_URL)
+
+
+class Settings(BaseSettings):
+    """Every setting of OpenCERS. README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="CERS_", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "production"
+    database_url: str = Field(default_factory=_database_url_from_env)
+    secret_key: str = PLACEHOLDER_SECRET
+    base_url: str = "http://localhost:3000"
+    data_dir: Path = PROJECT_ROOT / "data"
+    agency_time_zone: str = "America/Los_Angeles"
+
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    session_idle_minutes: int = Field(default=120, ge=5)
+    session_max_hours: int = Field(default=12, ge=1)
+
+    mail_backend: Literal["smtp", "outbox"] | None = None
+    mail_from: str = "OpenCERS <no-reply@localhost>"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        self.database_url = normalise_database_url(self.database_url)
+        if self.mail_backend is None:
+            self.mail_backend = "smtp" if self.smtp_host else "outbox"
+        if self.env == "production":
+            if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
+                raise ValueError(
+                    "CERS_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production (for example: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))')"
+                )
+            if self.mail_backend == "outbox":
+                raise ValueError(
+                    "the development mail outbox cannot be used in production: set CERS_SMTP_HOST"
+                )
+        if self.mail_backend == "smtp" and not self.smtp_host:
+            raise ValueError("CERS_MAIL_BACKEND=smtp needs CERS_SMTP_HOST")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def uses_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()
+    return get_settings()

@@ -1,0 +1,98 @@
+"""Rate limits counted in the database, so they hold across workers and restarts.
+
+Each limit is named here with its numbers. A limit trips when `max_hits` hits fall within
+`window`; it then stays shut until `window` after the most recent hit. Keys are keyed hashes
+(see tokens.keyed_hash), never raw usernames, addresses or IPs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from sqlmodel import Field, Session, SQLModel, col, delete, select
+
+from cers_app.core import clock
+from cers_app.core.db import UTCDateTime
+from cers_app.core.errors import Throttled
+from cers_app.core.tokens import keyed_hash
+
+
+class ThrottleHit(SQLModel, table=True):
+    __tablename__ = "throttle_hit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bucket: str = Field(max_length=32)
+    key: str = Field(max_length=64, index=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+@dataclass(frozen=True)
+class Limit:
+    bucket: str
+    max_hits: int
+    window: dt.timedelta
+    what: str  # "failed sign-ins", used in the message
+
+    def key(self, *parts: str) -> str:
+        return keyed_hash(self.bucket, *parts)
+
+
+# 5 wrong passwords for one username from one client address lock that pair for 15 minutes.
+SIGN_IN_PER_CLIENT = Limit("sign_in_client", 5, dt.timedelta(minutes=15), "failed sign-ins")
+# A slower cap per username from any address: 20 wrong passwords within an hour lock it for an
+# hour, so a spread-out guessing attack gets at most ~20 tries an hour.
+SIGN_IN_PER_ACCOUNT = Limit("sign_in_account", 20, dt.timedelta(hours=1), "failed sign-ins")
+# 5 wrong security answers on password reset lock resets of that account for 15 minutes.
+RESET_ANSWER = Limit("reset_answer", 5, dt.timedelta(minutes=15), "wrong answers")
+# At most 3 account emails (activation resend, username reminder, reset link) per address an hour.
+ACCOUNT_EMAILS = Limit("account_email", 3, dt.timedelta(hours=1), "emails requested")
+
+
+def _recent(session: Session, limit: Limit, key: str) -> list[dt.datetime]:
+    rows = session.exec(
+        select(ThrottleHit.at)
+        .where(ThrottleHit.bucket == limit.bucket, ThrottleHit.key == key)
+        .order_by(col(ThrottleHit.at).desc(), col(ThrottleHit.id).desc())
+        .limit(limit.max_hits)
+    ).all()
+    return list(rows)
+
+
+def retry_after(session: Session, limit: Limit, key: str) -> int:
+    """Seconds until `key` may try again under `limit`; 0 when it may try now."""
+    hits = _recent(session, limit, key)
+    if len(hits) < limit.max_hits:
+        return 0
+    newest, oldest = hits[0], hits[-1]
+    if newest - oldest > limit.window:
+        return 0
+    remaining = (newest + limit.window - clock.now()).total_seconds()
+    return max(0, math.ceil(remaining))
+
+
+def check(session: Session, limit: Limit, key: str) -> None:
+    """Raise Throttled if `key` is shut out by `limit`."""
+    seconds = retry_after(session, limit, key)
+    if seconds:
+        minutes = max(1, math.ceil(seconds / 60))
+        raise Throttled(
+            f"Too many {limit.what}. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+            retry_after_seconds=seconds,
+        )
+
+
+def hit(session: Session, limit: Limit, key: str) -> None:
+    """Count one hit against `key` (in the caller's transaction)."""
+    session.add(ThrottleHit(bucket=limit.bucket, key=key, at=clock.now()))
+    # Keep the table small: hits older than a day no longer matter to any limit.
+    cutoff = clock.now() - dt.timedelta(days=1)
+    session.exec(delete(ThrottleHit).where(col(ThrottleHit.at) < cutoff))
+
+
+def clear(session: Session, limit: Limit, key: str) -> None:
+    """Forget the hits of `key` (after a successful sign-in)."""
+    session.exec(
+        delete(ThrottleHit).where(ThrottleHit.bucket == limit.bucket, ThrottleHit.key == key)
+    )

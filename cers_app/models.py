@@ -1,0 +1,12 @@
+"""Imports every table so SQLModel.metadata is complete (Alembic and the app both use this)."""
+
+from cers_app.accounts.models import (  # noqa: F401
+    AccountToken,
+    ConditionsAcceptance,
+    User,
+    UserSession,
+)
+from cers_app.agencies.models import Agency, AgencyMember  # noqa: F401
+from cers_app.core.audit import AuditEvent  # noqa: F401
+from cers_app.core.mail import EmailMessage  # noqa: F401
+from cers_app.core.throttle import ThrottleHit  # noqa: F401

@@ -27,7 +27,7 @@ ADMIN_HOME = "/admin"
 
 # HTTP routes served by Starlette next to the Reflex app
 AUTH_SESSION = "/auth/session"
-AUTH_SIGNED_OUT = "/auth/signed-out"
+AUTH_SIGN_OUT = "/auth/sign-out"
 HEALTH = "/health"
 DEV_OUTBOX = "/dev/outbox"
 

@@ -1,0 +1,3 @@
+from cers_app.cli import main
+
+main()

@@ -1,0 +1,210 @@
+"""`python -m cers_app ...`: operator commands. Errors exit with status 2 and one clear line."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from pydantic import ValidationError as SettingsError
+
+from cers_app.core.errors import DomainError, ValidationFailed
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _one_line(error: DomainError) -> str:
+    if isinstance(error, ValidationFailed) and error.fields:
+        return "; ".join(f"{field}: {message}" for field, message in error.fields.items())
+    return error.message
+
+
+def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain and configuration errors into one line on stderr and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            _fail(_one_line(exc))
+        except SettingsError as exc:
+            first = exc.errors()[0]
+            _fail(f"configuration: {first.get('msg', exc)}".replace("Value error, ", ""))
+        except ValueError as exc:
+            _fail(str(exc).splitlines()[0])
+        except OSError as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """OpenCERS operator commands."""
+
+
+@cli.command()
+@clean_errors
+def migrate() -> None:
+    """Apply database migrations up to the newest revision."""
+    from cers_app.core import migrations
+    from cers_app.core.settings import get_settings
+
+    url = get_settings().database_url
+    migrations.upgrade(url)
+    click.echo(f"Database is up to date ({_redact(url)}).")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@cli.command("seed-demo")
+@clean_errors
+def seed_demo() -> None:
+    """Load the demo agency and users (safe to run again: it only adds what is missing)."""
+    from cers_app import demo
+
+    users = demo.seed()
+    click.echo("Demo data is loaded. Sign-ins:")
+    for user in users:
+        click.echo(
+            f"  {user.portal:<17} username {user.username:<8} password {user.password}"
+            f"  ({user.description})"
+        )
+
+
+def _account_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    from cers_app.accounts.rules import SECURITY_QUESTIONS
+
+    options = [
+        click.option("--username", required=True, help="5-16 letters or digits."),
+        click.option("--email", required=True),
+        click.option("--first-name", required=True),
+        click.option("--last-name", required=True),
+        click.option(
+            "--password",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="CERS_NEW_USER_PASSWORD",
+            help="Prompted for when omitted (or taken from CERS_NEW_USER_PASSWORD).",
+        ),
+        click.option(
+            "--security-question",
+            type=click.Choice(sorted(SECURITY_QUESTIONS)),
+            default="first_school",
+            show_default=True,
+        ),
+        click.option("--security-answer", prompt=True, hide_input=True),
+        click.option(
+            "--phrase",
+            default="OpenCERS staff sign-in",
+            show_default=True,
+            help="Password protection phrase shown at sign-in.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _registration(**fields: str):
+    from cers_app.accounts.views import Registration
+
+    return Registration(
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
+        email=fields["email"],
+        username=fields["username"],
+        password=fields["password"],
+        password_confirm=fields["password"],
+        security_question=fields["security_question"],
+        security_answer=fields["security_answer"],
+        phrase=fields["phrase"],
+        accepted_conditions_version="",
+    )
+
+
+@cli.command("create-admin")
+@_account_options
+@clean_errors
+def create_admin(**fields: str) -> None:
+    """Create an activated system administrator account."""
+    from cers_app.accounts import service
+    from cers_app.core import db
+
+    user_id = db.run(
+        service.create_activated_user,
+        _registration(**fields),
+        actor_user_id=None,
+        system_admin=True,
+    )
+    click.echo(f"System administrator {fields['username']} created (user {user_id}).")
+
+
+@cli.command("create-regulator-user")
+@click.option("--agency-code", type=int, required=True, help="The agency's 4-digit code.")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "reviewer", "request_handler", "admin", "responder"]),
+    default="reviewer",
+    show_default=True,
+)
+@_account_options
+@clean_errors
+def create_regulator_user(agency_code: int, role: str, **fields: str) -> None:
+    """Create an activated regulator account with a role in an agency.
+
+    If the username already exists, that account is given the role instead.
+    """
+    from sqlmodel import select
+
+    from cers_app.accounts import service
+    from cers_app.accounts.models import User
+    from cers_app.accounts.rules import username_key
+    from cers_app.agencies import service as agencies
+    from cers_app.core import db
+    from cers_app.core.errors import NotFound
+
+    agency_id = db.run(agencies.find_agency_id, agency_code)
+    if agency_id is None:
+        raise NotFound(f"No agency has regulator code {agency_code}.")
+    existing = db.run(
+        lambda s: s.exec(
+            select(User.id).where(User.username_key == username_key(fields["username"]))
+        ).first()
+    )
+    user_id = existing or db.run(
+        service.create_activated_user, _registration(**fields), actor_user_id=None
+    )
+    db.run(
+        agencies.set_member_role,
+        actor_user_id=None,
+        agency_id=agency_id,
+        user_id=user_id,
+        role=role,
+    )
+    verb = "given the role" if existing else "created with the role"
+    click.echo(f"Regulator user {fields['username']} {verb} {role} in agency {agency_code}.")
+
+
+@cli.command("mail-retry")
+@clean_errors
+def mail_retry() -> None:
+    """Try again to deliver queued or failed emails."""
+    from cers_app.core.mail import retry_unsent
+
+    click.echo(f"{retry_unsent()} message(s) delivered.")
+
+
+def main() -> None:
+    cli(prog_name="python -m cers_app")

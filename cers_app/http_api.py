@@ -1,0 +1,215 @@
+"""HTTP routes served beside the Reflex app, each with an explicit access policy.
+
+POLICIES is the reviewed table: a route without an entry is not mounted, and
+tests/security/test_http_policies.py checks every mounted route against it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import ipaddress
+import logging
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from reflex_base.config import get_config
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Route
+
+from cers_app import access
+from cers_app.accounts import sessions
+from cers_app.core import db, routes
+from cers_app.core.errors import DomainError
+from cers_app.core.permissions import Actor, Permission, Portal
+from cers_app.core.settings import get_settings
+
+log = logging.getLogger("cers_app.http")
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class RoutePolicy(StrEnum):
+    PUBLIC = "public"
+    """Anyone; the route checks its own credential (for example a single-use token)."""
+    SESSION = "session"
+    """A live session cookie; the route acts only on the caller's own data."""
+    LOOPBACK_DEVELOPMENT = "loopback-development"
+    """Only with CERS_ENV=development and only for clients on this machine; 404 otherwise."""
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address, trusting X-Forwarded-For only through configured proxy hops."""
+    address = request.client.host if request.client else "0.0.0.0"  # noqa: S104
+    hops = get_config().trusted_proxy_hops
+    if hops:
+        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",")]
+        forwarded = [ip for ip in forwarded if ip]
+        if len(forwarded) >= hops:
+            address = forwarded[-hops]
+    return address
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def _home_url(opened_portal: Portal, actor: Actor | None) -> str:
+    if opened_portal is Portal.BUSINESS:
+        return routes.BUSINESS_HOME
+    if actor and actor.can(Permission.SYSTEM_ADMIN) and not actor.can(Permission.REGULATOR_PORTAL):
+        return routes.ADMIN_HOME
+    return routes.REGULATOR_HOME
+
+
+async def open_session(request: Request) -> Response:
+    """Exchange the single-use sign-in token for the HttpOnly session cookie."""
+    raw = request.query_params.get("token", "")
+    settings = get_settings()
+    try:
+        opened = await asyncio.to_thread(
+            db.run,
+            sessions.open_session,
+            raw,
+            client_ip=client_ip(request),
+            user_agent=request.headers.get("user-agent"),
+        )
+    except DomainError as exc:
+        log.info("sign-in token refused: %s", exc.message)
+        return RedirectResponse(routes.with_query(routes.SIGN_IN, problem="expired"), 303)
+    actor = await asyncio.to_thread(
+        db.run, access.resolve_actor, f"{access.SESSION_COOKIE}={opened.cookie_value}", None
+    )
+    if actor is not None and Permission.ACCOUNT not in actor.permissions:
+        target = routes.ACCEPT_CONDITIONS
+    else:
+        target = _home_url(opened.portal, actor)
+    response = RedirectResponse(target, 303)
+    response.set_cookie(
+        access.SESSION_COOKIE,
+        opened.cookie_value,
+        max_age=opened.max_age_seconds,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=settings.uses_https or request.url.scheme == "https",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    """Revoke the caller's session and clear the cookie (a native form POST)."""
+    if not _same_origin(request):
+        return PlainTextResponse("Cross-site sign-out refused.", 403)
+    actor: Actor | None = request.state.actor
+    if actor is not None:
+        await asyncio.to_thread(
+            db.run, sessions.sign_out, actor.session_id, actor.user_id, client_ip(request)
+        )
+    response = RedirectResponse(routes.with_query(routes.LANDING, signed_out="1"), 303)
+    response.delete_cookie(access.SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+async def health(request: Request) -> Response:
+    """Liveness plus a database round trip; 503 when the database does not answer."""
+
+    def ping(session) -> None:
+        session.execute(sa.text("SELECT 1"))
+
+    try:
+        await asyncio.to_thread(db.run, ping)
+    except Exception as exc:
+        log.warning("health check failed: %s", exc)
+        return JSONResponse({"status": "error", "database": "unreachable"}, 503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+async def outbox_index(request: Request) -> Response:
+    """Development only: the emails written to data/outbox, newest first."""
+    folder = get_settings().outbox_dir
+    files = sorted(folder.glob("*.eml"), reverse=True) if folder.exists() else []
+    items = "".join(
+        f'<li><a href="{routes.DEV_OUTBOX}/{html.escape(f.name)}">{html.escape(f.name)}</a></li>'
+        for f in files[:500]
+    )
+    body = (
+        "<!doctype html><title>Development outbox</title><h1>Development outbox</h1>"
+        f"<p>{len(files)} message(s) in {html.escape(str(folder))}</p><ol>{items}</ol>"
+    )
+    return HTMLResponse(body)
+
+
+async def outbox_message(request: Request) -> Response:
+    """Development only: one outbox message, as raw text."""
+    name = request.path_params["name"]
+    folder = get_settings().outbox_dir
+    path = (folder / name).resolve()
+    if path.parent != folder.resolve() or path.suffix != ".eml" or not path.is_file():
+        return PlainTextResponse("No such message.", 404)
+    return PlainTextResponse(path.read_text("utf-8", errors="replace"))
+
+
+def _is_loopback(request: Request) -> bool:
+    if request.headers.get("x-forwarded-for"):
+        return False  # came through a proxy: not a local client
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "testclient"
+
+
+def _enforce(policy: RoutePolicy, endpoint: Endpoint) -> Endpoint:
+    async def guarded(request: Request) -> Response:
+        local_dev = get_settings().is_development and _is_loopback(request)
+        if policy is RoutePolicy.LOOPBACK_DEVELOPMENT and not local_dev:
+            return PlainTextResponse("Not Found", 404)
+        request.state.actor = None
+        if policy is RoutePolicy.SESSION:
+            request.state.actor = await asyncio.to_thread(
+                db.run,
+                access.resolve_actor,
+                request.headers.get("cookie"),
+                client_ip(request),
+            )
+        return await endpoint(request)
+
+    guarded.__name__ = endpoint.__name__
+    return guarded
+
+
+# path -> (endpoint, methods, policy). Sign-out tolerates a missing session: it then only
+# clears the cookie, so it needs no sign-in but still reads the session when there is one.
+POLICIES: dict[str, tuple[Endpoint, list[str], RoutePolicy]] = {
+    routes.AUTH_SESSION: (open_session, ["GET"], RoutePolicy.PUBLIC),
+    routes.AUTH_SIGN_OUT: (sign_out, ["POST"], RoutePolicy.SESSION),
+    routes.HEALTH: (health, ["GET"], RoutePolicy.PUBLIC),
+    routes.DEV_OUTBOX: (outbox_index, ["GET"], RoutePolicy.LOOPBACK_DEVELOPMENT),
+    routes.DEV_OUTBOX + "/{name}": (outbox_message, ["GET"], RoutePolicy.LOOPBACK_DEVELOPMENT),
+}
+
+
+def build_api() -> Starlette:
+    """The Starlette app Reflex mounts its own routes under (via api_transformer)."""
+    return Starlette(
+        routes=[
+            Route(path, _enforce(policy, endpoint), methods=methods)
+            for path, (endpoint, methods, policy) in POLICIES.items()
+        ]
+    )

@@ -123,4 +123,3 @@ class AuthGate(Middleware):
             log.info("refused payload for %s: %s", event.name, exc)
             return _deny(BAD_REQUEST)
         return None
-

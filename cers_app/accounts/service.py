@@ -21,6 +21,7 @@ from cers_app.accounts.models import (
 )
 from cers_app.accounts.sessions import revoke_all_sessions
 from cers_app.accounts.views import (
+    AccountRow,
     EmailRow,
     EmailView,
     ProfileChange,
@@ -30,11 +31,11 @@ from cers_app.accounts.views import (
 from cers_app.core import audit, clock, throttle
 from cers_app.core.audit import AuditEventType
 from cers_app.core.db import transaction
-from cers_app.core.errors import Conflict, NotFound, ValidationFailed
+from cers_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cers_app.core.mail import EmailMessage, queue_email
 from cers_app.core.paging import Page, fetch_page
 from cers_app.core.passwords import hash_secret, verify_secret
-from cers_app.core.permissions import Actor
+from cers_app.core.permissions import Actor, Permission
 
 USERNAME_TAKEN = "That username is already taken. Choose another one."
 STALE_ACCOUNT = (
@@ -653,4 +654,40 @@ def get_email(session: Session, actor: Actor, message_id: int) -> EmailView:
         subject=row.subject,
         status=row.status,
         body_text=row.body_text,
+    )
+
+
+def list_accounts(
+    session: Session, actor: Actor, query: str, page: int, page_size: int
+) -> Page[AccountRow]:
+    """All accounts, newest first, filtered by username, name or email (administrators only)."""
+    if not actor.can(Permission.SYSTEM_ADMIN):
+        raise PermissionDenied("Only system administrators can list accounts.")
+    statement = select(User).order_by(col(User.id).desc())
+    wanted = query.strip().casefold()[:100]
+    if wanted:
+        pattern = f"%{wanted}%"
+        statement = statement.where(
+            func.lower(User.username).like(pattern)
+            | func.lower(User.email).like(pattern)
+            | func.lower(User.first_name + " " + User.last_name).like(pattern)
+        )
+    rows, total = fetch_page(session, statement, page, page_size)
+    return Page(
+        rows=[
+            AccountRow(
+                id=user.id or 0,
+                username=user.username,
+                name=user.display_name,
+                email=user.email,
+                status=user.status,
+                created=clock.format_local(user.created_at),
+                last_sign_in=clock.format_local(user.last_sign_in_at),
+                system_admin=user.is_system_admin,
+            )
+            for (user,) in rows
+        ],
+        total=total,
+        page=page,
+        page_size=page_size,
     )

@@ -67,3 +67,17 @@ class EmailView:
     subject: str
     status: str
     body_text: str
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One account in the system administrator's list."""
+
+    id: int
+    username: str
+    name: str
+    email: str
+    status: str
+    created: str
+    last_sign_in: str
+    system_admin: bool

@@ -16,6 +16,9 @@ from typing import Any
 
 MAX_STRING = 20_000
 MAX_ITEMS = 200
+# How Reflex sends a submitted form: {"__reflex_form_data__": [[name, value], ...]}.
+# Must equal reflex_base.utils.form.FORM_DATA_ENTRIES_KEY (a test checks it).
+FORM_DATA_ENTRIES_KEY = "__reflex_form_data__"
 
 
 class PayloadError(ValueError):
@@ -60,6 +63,9 @@ def _check_value(name: str, annotation: Any, value: Any) -> None:
         return
     if origin is dict:
         key_type, value_type = typing.get_args(annotation) or (str, Any)
+        if isinstance(value, dict) and set(value) == {FORM_DATA_ENTRIES_KEY}:
+            _check_form_entries(name, value_type, value[FORM_DATA_ENTRIES_KEY])
+            return
         if not isinstance(value, dict) or len(value) > MAX_ITEMS:
             raise PayloadError(f"{name} must be a form of at most {MAX_ITEMS} fields")
         for key, item in value.items():
@@ -74,6 +80,16 @@ def _check_value(name: str, annotation: Any, value: Any) -> None:
             _check_value(name, item_type, item)
         return
     # Other annotations (for example upload files) are left to the handler itself.
+
+
+def _check_form_entries(name: str, value_type: Any, entries: Any) -> None:
+    if not isinstance(entries, list) or len(entries) > MAX_ITEMS:
+        raise PayloadError(f"{name} must be a form of at most {MAX_ITEMS} fields")
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise PayloadError(f"{name} has a malformed field")
+        _check_value(f"{name} key", str, entry[0])
+        _check_value(f"{name}.{entry[0]}"[:80], value_type, entry[1])
 
 
 def check_payload(fn: Callable[..., Any], payload: Any) -> None:

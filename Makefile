@@ -1,0 +1,93 @@
+# OpenCERS developer commands. `make run` and `make test` set up everything they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUN_VERSION := 1.4.5
+PORT ?= 3000
+
+export CERS_ENV ?= development
+export CERS_BASE_URL ?= http://localhost:$(PORT)
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export REFLEX_USE_SYSTEM_BUN := 1
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help setup setup-dev system-packages db run test test-unit test-e2e lint bench migration clean
+
+help:
+	@echo "make run        set up, migrate, load demo data and serve on http://localhost:$(PORT)"
+	@echo "make test       set up (with dev tools, chromium, poppler) and run the whole suite"
+	@echo "make lint       ruff"
+	@echo "make bench      benchmarks (ratios against a yardstick measured in the same run)"
+	@echo "make migration m='what changed'   generate an Alembic revision to review"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install -q -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+.tools/node_modules/.bin/bun:
+	npm install --prefix .tools --no-save --no-audit --no-fund bun@$(BUN_VERSION)
+	@.tools/node_modules/.bin/bun --version >/dev/null 2>&1 || node .tools/node_modules/bun/install.js
+	@.tools/node_modules/.bin/bun --version
+
+setup: $(VENV)/.installed .tools/node_modules/.bin/bun
+
+setup-dev: setup $(VENV)/.installed-dev system-packages
+
+# Debian's chromium (browser tests) and poppler-utils (PDF checks); installed when missing and root.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing$$missing with apt-get"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing$$missing: install them (sudo apt-get install$$missing) for the browser tests"; \
+	  fi; \
+	fi
+
+db: setup
+	$(BIN)/python -m cers_app migrate
+	$(BIN)/python -m cers_app seed-demo
+
+run: db
+	@echo ""
+	@echo "OpenCERS is starting on $(CERS_BASE_URL)  (first start builds the frontend: about a minute)"
+	@echo "Mail is written to data/outbox/ and listed at $(CERS_BASE_URL)/dev/outbox"
+	@echo ""
+	$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+test: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 tests/unit tests/state tests/security
+	$(BIN)/python -m pytest tests/e2e
+
+test-unit: setup-dev
+	$(BIN)/python -m pytest -n 2 tests/unit tests/state tests/security
+
+test-e2e: setup-dev
+	$(BIN)/python -m pytest tests/e2e
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check cers_app tests bench
+
+bench: setup-dev
+	$(BIN)/python bench/run.py
+
+migration: setup
+	$(BIN)/alembic revision --autogenerate -m "$(m)"
+
+clean:
+	rm -rf .web .states data/outbox

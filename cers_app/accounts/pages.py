@@ -1,0 +1,897 @@
+"""Account pages: landing, sign-in, sign-up, activation, recovery and the user's own account."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cers_app.accounts.conditions import CONDITIONS, VERSION
+from cers_app.accounts.rules import PASSWORD_RULES, SECURITY_QUESTIONS, USERNAME_RULE
+from cers_app.accounts.state import (
+    AcceptConditionsState,
+    AccountState,
+    ActivateState,
+    ConfirmEmailState,
+    EmailHistoryState,
+    ForgotPasswordState,
+    ForgotUsernameState,
+    PasswordState,
+    ResendActivationState,
+    ResetPasswordState,
+    SignInState,
+    SignUpState,
+)
+from cers_app.core import routes
+from cers_app.ui.forms import (
+    checkbox_field,
+    rules_box,
+    select_field,
+    submit_button,
+    text_field,
+)
+from cers_app.ui.layout import PageSpec, card, narrow, shell
+from cers_app.ui.native import leave_for
+from cers_app.ui.session import SessionState
+
+
+def _title(text: str, sub: str | None = None) -> rx.Component:
+    return rx.vstack(
+        rx.heading(text, size="7", as_="h1"),
+        rx.cond(sub is not None, rx.text(sub or "", color_scheme="gray")),
+        spacing="1",
+    )
+
+
+def _link(label: str, href: str, id: str) -> rx.Component:
+    return rx.link(label, href=href, id=id, size="2")
+
+
+def landing() -> rx.Component:
+    portal_card = lambda title, text, href, id: card(  # noqa: E731
+        rx.heading(title, size="5", as_="h2"),
+        rx.text(text, size="2"),
+        rx.link(rx.button(f"{title} Sign In", size="3", width="100%"), href=href, id=id),
+    )
+    return shell(
+        rx.vstack(
+            rx.heading("California Environmental Reporting, made simple", size="8", as_="h1"),
+            rx.text(
+                "Keep your Hazardous Materials Business Plan up to date and submit it to your "
+                "local regulator. Regulators review submittals in the same place.",
+                size="4",
+                color_scheme="gray",
+            ),
+            spacing="3",
+        ),
+        rx.cond(
+            SessionState.signed_in,
+            rx.callout(
+                rx.hstack(
+                    rx.text("You are signed in as ", SessionState.display_name, "."),
+                    rx.link("Go to your home page", href=SessionState.home_url, id="landing-home"),
+                    wrap="wrap",
+                ),
+                icon="user",
+            ),
+        ),
+        rx.grid(
+            portal_card(
+                "Business Portal",
+                "For businesses and their consultants: facilities, inventories, plans and "
+                "submittals.",
+                routes.with_query(routes.SIGN_IN, portal="business"),
+                "landing-business-sign-in",
+            ),
+            portal_card(
+                "Regulator Portal",
+                "For CUPA and participating agency staff: review submittals and manage "
+                "facilities in your jurisdiction.",
+                routes.with_query(routes.SIGN_IN, portal="regulator"),
+                "landing-regulator-sign-in",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="4",
+            width="100%",
+        ),
+        card(
+            rx.heading("New to OpenCERS?", size="4", as_="h2"),
+            rx.text(
+                "Each person needs their own account. After you activate it from the email we "
+                "send, you can add your facility or ask for access to an existing business.",
+                size="2",
+            ),
+            rx.link(
+                rx.button("Create New Account", variant="outline", size="3"),
+                href=routes.SIGN_UP,
+                id="landing-sign-up",
+            ),
+        ),
+    )
+
+
+def _sign_in_username_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            text_field(
+                "Username",
+                "username",
+                SignInState.errors,
+                id="signin-username",
+                autocomplete="username",
+                default_value=SignInState.username,
+                max_length=16,
+                auto_focus=True,
+            ),
+            submit_button("Continue", id="signin-continue"),
+            spacing="3",
+        ),
+        on_submit=SignInState.submit_username,
+        id="signin-username-form",
+    )
+
+
+def _sign_in_password_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.hstack(
+                rx.text("Username: ", rx.text.strong(SignInState.username), size="2"),
+                rx.button(
+                    "Change",
+                    type="button",
+                    variant="ghost",
+                    size="1",
+                    on_click=SignInState.change_username,
+                    id="signin-change-username",
+                ),
+                align="center",
+            ),
+            rx.callout.root(
+                rx.callout.text("Your password protection phrase:"),
+                rx.callout.text(rx.text.strong(SignInState.phrase, id="signin-phrase")),
+                rx.callout.text(
+                    rx.text("Only enter your password if this is the phrase you chose.", size="1")
+                ),
+                color_scheme="teal",
+                variant="surface",
+            ),
+            text_field(
+                "Password",
+                "password",
+                SignInState.errors,
+                id="signin-password",
+                type="password",
+                autocomplete="current-password",
+                auto_focus=True,
+            ),
+            submit_button("Sign In", id="signin-submit"),
+            spacing="3",
+        ),
+        on_submit=SignInState.submit_password,
+        id="signin-password-form",
+    )
+
+
+def sign_in() -> rx.Component:
+    return shell(
+        narrow(
+            _title(SignInState.portal_title),
+            rx.cond(
+                SignInState.notice != "",
+                rx.callout(SignInState.notice, icon="info", id="signin-notice"),
+            ),
+            leave_for(SignInState.exchange_url, "Signing you in...", id="signin-continue-link"),
+            card(
+                rx.cond(
+                    SignInState.step == "password",
+                    _sign_in_password_form(),
+                    _sign_in_username_form(),
+                )
+            ),
+            rx.flex(
+                _link("Forgot your username?", routes.FORGOT_USERNAME, "signin-forgot-username"),
+                _link("Forgot your password?", routes.FORGOT_PASSWORD, "signin-forgot-password"),
+                _link("Resend activation email", routes.RESEND_ACTIVATION, "signin-resend"),
+                _link("Create New Account", routes.SIGN_UP, "signin-sign-up"),
+                wrap="wrap",
+                gap="3",
+            ),
+            rx.cond(
+                SignInState.portal == "regulator",
+                _link(
+                    "Business user? Use the Business Portal",
+                    routes.with_query(routes.SIGN_IN, portal="business"),
+                    "signin-other-portal",
+                ),
+                _link(
+                    "Regulator staff? Use the Regulator Portal",
+                    routes.with_query(routes.SIGN_IN, portal="regulator"),
+                    "signin-other-portal",
+                ),
+            ),
+        )
+    )
+
+
+def _conditions_list() -> rx.Component:
+    return rx.el.ol(
+        *[rx.el.li(rx.text(item, size="2"), style={"marginBottom": "6px"}) for item in CONDITIONS],
+        style={"paddingLeft": "20px", "margin": 0},
+    )
+
+
+def sign_up() -> rx.Component:
+    errors = SignUpState.errors
+    form = rx.form(
+        rx.vstack(
+            rx.grid(
+                text_field(
+                    "First name",
+                    "first_name",
+                    errors,
+                    id="signup-first-name",
+                    autocomplete="given-name",
+                    max_length=50,
+                ),
+                text_field(
+                    "Last name",
+                    "last_name",
+                    errors,
+                    id="signup-last-name",
+                    autocomplete="family-name",
+                    max_length=50,
+                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="3",
+                width="100%",
+            ),
+            text_field(
+                "Email address",
+                "email",
+                errors,
+                id="signup-email",
+                type="email",
+                autocomplete="email",
+                max_length=254,
+            ),
+            rules_box("Username requirements", [USERNAME_RULE], id="signup-username-rules"),
+            text_field(
+                "Username",
+                "username",
+                errors,
+                id="signup-username",
+                autocomplete="username",
+                max_length=16,
+            ),
+            rules_box("Password requirements", PASSWORD_RULES, id="signup-password-rules"),
+            text_field(
+                "Password",
+                "password",
+                errors,
+                id="signup-password",
+                type="password",
+                autocomplete="new-password",
+            ),
+            text_field(
+                "Confirm password",
+                "password_confirm",
+                errors,
+                id="signup-password-confirm",
+                type="password",
+                autocomplete="new-password",
+            ),
+            select_field(
+                "Security question",
+                "security_question",
+                SECURITY_QUESTIONS,
+                errors,
+                id="signup-security-question",
+            ),
+            text_field(
+                "Answer",
+                "security_answer",
+                errors,
+                id="signup-security-answer",
+                hint="Used with an emailed link if you ever forget your password.",
+                max_length=100,
+            ),
+            text_field(
+                "Password protection phrase",
+                "phrase",
+                errors,
+                id="signup-phrase",
+                hint="A few words only you would choose. We show them when you sign in, so you "
+                "know the page is genuine before you type your password.",
+                max_length=100,
+            ),
+            card(
+                rx.heading("Conditions of use", size="3", as_="h2"),
+                _conditions_list(),
+                rx.text(f"Version {VERSION}", size="1", color_scheme="gray"),
+                checkbox_field(
+                    "I have read and accept the conditions of use.",
+                    "accept_conditions",
+                    errors,
+                    id="signup-accept",
+                ),
+                variant="surface",
+            ),
+            submit_button("Create My Account", id="signup-submit"),
+            spacing="4",
+        ),
+        on_submit=SignUpState.submit,
+        id="signup-form",
+    )
+    done = card(
+        rx.heading("Check your email", size="5", as_="h2"),
+        rx.text(
+            "We sent an activation link to ",
+            rx.text.strong(SignUpState.sent_to),
+            ". Open it to activate your account; the link works for 48 hours. "
+            "If it does not arrive, check your spam folder or ask for a new one.",
+            id="signup-done",
+        ),
+        _link("Resend activation email", routes.RESEND_ACTIVATION, "signup-resend"),
+    )
+    return shell(
+        narrow(
+            _title("Create New Account", "Every field is required."),
+            rx.cond(SignUpState.done, done, form),
+            _link("Already have an account? Sign in", routes.SIGN_IN, "signup-sign-in"),
+        )
+    )
+
+
+def _token_result(state: type, title: str, next_link: rx.Component) -> rx.Component:
+    return shell(
+        narrow(
+            _title(title),
+            rx.match(
+                state.status,
+                ("working", rx.hstack(rx.spinner(), rx.text("One moment..."))),
+                (
+                    "done",
+                    rx.callout(
+                        state.message, icon="circle-check", color_scheme="green", id="token-result"
+                    ),
+                ),
+                rx.callout(
+                    state.message, icon="triangle-alert", color_scheme="red", id="token-result"
+                ),
+            ),
+            next_link,
+        )
+    )
+
+
+def activate() -> rx.Component:
+    return _token_result(
+        ActivateState,
+        "Activate your account",
+        rx.flex(
+            _link("Sign in", routes.SIGN_IN, "activate-sign-in"),
+            _link("Resend activation email", routes.RESEND_ACTIVATION, "activate-resend"),
+            gap="4",
+        ),
+    )
+
+
+def confirm_email() -> rx.Component:
+    return _token_result(
+        ConfirmEmailState,
+        "Confirm your new email address",
+        _link("Go to my account", routes.ACCOUNT, "confirm-email-account"),
+    )
+
+
+def _request_page(
+    state: type,
+    title: str,
+    intro: str,
+    field: rx.Component,
+    button: str,
+    sent_text: str,
+    id: str,
+) -> rx.Component:
+    return shell(
+        narrow(
+            _title(title, intro),
+            rx.cond(
+                state.sent,
+                rx.callout(sent_text, icon="mail", color_scheme="green", id=f"{id}-sent"),
+                card(
+                    rx.form(
+                        rx.vstack(field, submit_button(button, id=f"{id}-submit"), spacing="3"),
+                        on_submit=state.submit,
+                        id=f"{id}-form",
+                    )
+                ),
+            ),
+            _link("Back to sign in", routes.SIGN_IN, f"{id}-back"),
+        )
+    )
+
+
+def resend_activation() -> rx.Component:
+    return _request_page(
+        ResendActivationState,
+        "Resend activation email",
+        "Enter the username or email address you registered with.",
+        text_field(
+            "Username or email address",
+            "who",
+            ResendActivationState.errors,
+            id="resend-who",
+            max_length=254,
+            auto_focus=True,
+        ),
+        "Send a new link",
+        "If an account with that username or address is waiting for activation, a new link "
+        "is on its way. Earlier links no longer work.",
+        "resend",
+    )
+
+
+def forgot_username() -> rx.Component:
+    return _request_page(
+        ForgotUsernameState,
+        "Forgot your username?",
+        "We will email the usernames registered to your address.",
+        text_field(
+            "Email address",
+            "email",
+            ForgotUsernameState.errors,
+            id="forgot-username-email",
+            type="email",
+            max_length=254,
+            auto_focus=True,
+        ),
+        "Email my username",
+        "If any accounts use that address, we sent their usernames to it.",
+        "forgot-username",
+    )
+
+
+def forgot_password() -> rx.Component:
+    return _request_page(
+        ForgotPasswordState,
+        "Forgot your password?",
+        "We will email a link to reset it. You will also need the answer to your security "
+        "question.",
+        text_field(
+            "Username",
+            "username",
+            ForgotPasswordState.errors,
+            id="forgot-password-username",
+            max_length=16,
+            auto_focus=True,
+        ),
+        "Email me a reset link",
+        "If that username belongs to an active account, a reset link is on its way to the "
+        "account's email address. It works once, for one hour.",
+        "forgot-password",
+    )
+
+
+def reset_password() -> rx.Component:
+    errors = ResetPasswordState.errors
+    form = card(
+        rx.form(
+            rx.vstack(
+                rx.text(
+                    rx.text.strong("Security question: "),
+                    ResetPasswordState.question,
+                    id="reset-question",
+                ),
+                text_field(
+                    "Your answer",
+                    "security_answer",
+                    errors,
+                    id="reset-answer",
+                    max_length=100,
+                    auto_focus=True,
+                ),
+                rules_box("Password requirements", PASSWORD_RULES, id="reset-rules"),
+                text_field(
+                    "New password",
+                    "password",
+                    errors,
+                    id="reset-password",
+                    type="password",
+                    autocomplete="new-password",
+                ),
+                text_field(
+                    "Confirm new password",
+                    "password_confirm",
+                    errors,
+                    id="reset-password-confirm",
+                    type="password",
+                    autocomplete="new-password",
+                ),
+                submit_button("Set my new password", id="reset-submit"),
+                spacing="3",
+            ),
+            on_submit=ResetPasswordState.submit,
+            id="reset-form",
+        )
+    )
+    return shell(
+        narrow(
+            _title("Reset your password"),
+            rx.match(
+                ResetPasswordState.status,
+                ("working", form),
+                (
+                    "done",
+                    rx.callout(
+                        ResetPasswordState.message,
+                        icon="circle-check",
+                        color_scheme="green",
+                        id="token-result",
+                    ),
+                ),
+                rx.callout(
+                    ResetPasswordState.message,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    id="token-result",
+                ),
+            ),
+            rx.flex(
+                _link("Sign in", routes.with_query(routes.SIGN_IN, done="reset"), "reset-sign-in"),
+                _link("Ask for a new link", routes.FORGOT_PASSWORD, "reset-new-link"),
+                gap="4",
+            ),
+        )
+    )
+
+
+def conditions() -> rx.Component:
+    return shell(
+        narrow(
+            _title("Conditions of use", f"Version {VERSION}"),
+            card(_conditions_list()),
+        )
+    )
+
+
+def accept_conditions() -> rx.Component:
+    return shell(
+        narrow(
+            _title(
+                "Please accept the conditions of use",
+                "They changed since you last accepted them, or you have not accepted them yet.",
+            ),
+            card(
+                _conditions_list(),
+                rx.text(f"Version {VERSION}", size="1", color_scheme="gray"),
+                rx.form(
+                    rx.vstack(
+                        checkbox_field(
+                            "I have read and accept the conditions of use.",
+                            "accept",
+                            AcceptConditionsState.errors,
+                            id="conditions-accept",
+                        ),
+                        submit_button("Continue", id="conditions-submit"),
+                        spacing="3",
+                    ),
+                    on_submit=AcceptConditionsState.accept,
+                    id="conditions-form",
+                ),
+            ),
+        )
+    )
+
+
+def _account_tabs(active: str) -> rx.Component:
+    tabs = [
+        ("Edit My Profile", routes.ACCOUNT, "profile"),
+        ("Edit My Password", routes.ACCOUNT_PASSWORD, "password"),
+        ("Email History", routes.ACCOUNT_EMAILS, "emails"),
+    ]
+    return rx.flex(
+        *[
+            rx.link(
+                rx.button(label, variant="solid" if key == active else "soft", size="2"),
+                href=href,
+                id=f"account-tab-{key}",
+            )
+            for label, href, key in tabs
+        ],
+        gap="2",
+        wrap="wrap",
+    )
+
+
+def _account_heading(active: str) -> rx.Component:
+    return rx.vstack(
+        rx.heading(SessionState.display_name + "'s Account", size="7", as_="h1"),
+        _account_tabs(active),
+        spacing="3",
+    )
+
+
+def account() -> rx.Component:
+    errors = AccountState.errors
+    form = rx.form(
+        rx.vstack(
+            text_field(
+                "Username",
+                "username",
+                errors,
+                id="profile-username",
+                default_value=AccountState.username,
+                max_length=16,
+                hint=USERNAME_RULE,
+            ),
+            rx.grid(
+                text_field(
+                    "First name",
+                    "first_name",
+                    errors,
+                    id="profile-first-name",
+                    default_value=AccountState.first_name,
+                    max_length=50,
+                ),
+                text_field(
+                    "Last name",
+                    "last_name",
+                    errors,
+                    id="profile-last-name",
+                    default_value=AccountState.last_name,
+                    max_length=50,
+                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="3",
+                width="100%",
+            ),
+            text_field(
+                "Email address",
+                "email",
+                errors,
+                id="profile-email",
+                type="email",
+                default_value=AccountState.email,
+                max_length=254,
+                hint="A new address is used once you confirm it from its inbox.",
+            ),
+            rx.cond(
+                AccountState.pending_email != "",
+                rx.callout(
+                    rx.text(
+                        "Waiting for confirmation of ",
+                        rx.text.strong(AccountState.pending_email),
+                        ".",
+                    ),
+                    icon="mail",
+                    id="profile-pending-email",
+                    size="1",
+                ),
+            ),
+            select_field(
+                "Security question",
+                "security_question",
+                SECURITY_QUESTIONS,
+                errors,
+                id="profile-security-question",
+                default_value=AccountState.security_question,
+            ),
+            text_field(
+                "New answer",
+                "security_answer",
+                errors,
+                id="profile-security-answer",
+                max_length=100,
+                hint="Leave empty to keep your current answer.",
+            ),
+            text_field(
+                "Password protection phrase",
+                "phrase",
+                errors,
+                id="profile-phrase",
+                default_value=AccountState.phrase,
+                max_length=100,
+            ),
+            text_field(
+                "Current password",
+                "current_password",
+                errors,
+                id="profile-current-password",
+                type="password",
+                autocomplete="current-password",
+                hint="Needed only to change your email address or security question.",
+            ),
+            submit_button("Save", id="profile-save"),
+            spacing="3",
+        ),
+        on_submit=AccountState.save,
+        id="profile-form",
+        key=AccountState.form_key,
+    )
+    return shell(
+        _account_heading("profile"),
+        rx.cond(
+            AccountState.loaded,
+            rx.grid(
+                card(rx.heading("Edit My Profile", size="4", as_="h2"), form),
+                card(
+                    rx.heading("About this account", size="4", as_="h2"),
+                    rx.text("Member since ", AccountState.member_since, size="2"),
+                    rx.text("Last sign-in ", AccountState.last_sign_in, size="2"),
+                    rx.text("Security question: ", AccountState.security_question_text, size="2"),
+                ),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.spinner(),
+        ),
+    )
+
+
+def password() -> rx.Component:
+    errors = PasswordState.errors
+    return shell(
+        _account_heading("password"),
+        narrow(
+            card(
+                rx.heading("Edit My Password", size="4", as_="h2"),
+                rx.form(
+                    rx.vstack(
+                        text_field(
+                            "Current password",
+                            "current_password",
+                            errors,
+                            id="password-current",
+                            type="password",
+                            autocomplete="current-password",
+                        ),
+                        rules_box("Password requirements", PASSWORD_RULES, id="password-rules"),
+                        text_field(
+                            "New password",
+                            "password",
+                            errors,
+                            id="password-new",
+                            type="password",
+                            autocomplete="new-password",
+                        ),
+                        text_field(
+                            "Confirm new password",
+                            "password_confirm",
+                            errors,
+                            id="password-confirm",
+                            type="password",
+                            autocomplete="new-password",
+                        ),
+                        submit_button("Change password", id="password-save"),
+                        spacing="3",
+                    ),
+                    on_submit=PasswordState.save,
+                    id="password-form",
+                ),
+                rx.cond(
+                    PasswordState.done,
+                    rx.callout(
+                        "Your password was changed. Other sessions were signed out.",
+                        icon="circle-check",
+                        color_scheme="green",
+                        id="password-done",
+                    ),
+                ),
+            )
+        ),
+    )
+
+
+def _email_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["sent"]),
+        rx.table.cell(
+            rx.link(
+                row["subject"],
+                on_click=EmailHistoryState.open_message(row["id"]),
+                id="email-open-" + row["id"],
+                href="#",
+            )
+        ),
+        rx.table.cell(row["to"]),
+        rx.table.cell(rx.badge(row["status"])),
+    )
+
+
+def email_history() -> rx.Component:
+    table = rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Sent"),
+                    rx.table.column_header_cell("Subject"),
+                    rx.table.column_header_cell("To"),
+                    rx.table.column_header_cell("Status"),
+                )
+            ),
+            rx.table.body(rx.foreach(EmailHistoryState.rows, _email_row)),
+            width="100%",
+            id="email-table",
+        ),
+        class_name="cers-table-wrap",
+    )
+    pager = rx.hstack(
+        rx.button(
+            "Previous",
+            id="email-prev",
+            variant="soft",
+            disabled=EmailHistoryState.page <= 1,
+            on_click=EmailHistoryState.go_to_page(EmailHistoryState.page - 1),
+        ),
+        rx.text("Page ", EmailHistoryState.page, " of ", EmailHistoryState.pages, size="2"),
+        rx.button(
+            "Next",
+            id="email-next",
+            variant="soft",
+            disabled=EmailHistoryState.page >= EmailHistoryState.pages,
+            on_click=EmailHistoryState.go_to_page(EmailHistoryState.page + 1),
+        ),
+        align="center",
+    )
+    message = card(
+        rx.hstack(
+            rx.heading(EmailHistoryState.open_subject, size="4", as_="h2"),
+            rx.spacer(),
+            rx.button(
+                "Close",
+                variant="soft",
+                size="1",
+                id="email-close",
+                on_click=EmailHistoryState.close_message,
+            ),
+        ),
+        rx.text(EmailHistoryState.open_meta, size="1", color_scheme="gray"),
+        rx.el.pre(
+            EmailHistoryState.open_body,
+            id="email-body",
+            style={"whiteSpace": "pre-wrap", "wordBreak": "break-word", "margin": 0},
+        ),
+    )
+    return shell(
+        _account_heading("emails"),
+        rx.text(
+            "Every message OpenCERS sent you (",
+            EmailHistoryState.total,
+            " in all).",
+            size="2",
+        ),
+        rx.cond(EmailHistoryState.open_subject != "", message),
+        card(table, pager),
+    )
+
+
+PAGES = [
+    PageSpec(routes.LANDING, landing, "Welcome"),
+    PageSpec(routes.SIGN_IN, sign_in, "Sign In", (SignInState.load,)),
+    PageSpec(routes.SIGN_UP, sign_up, "Create New Account", (SignUpState.load,)),
+    PageSpec(routes.ACTIVATE, activate, "Activate Account", (ActivateState.load,)),
+    PageSpec(
+        routes.RESEND_ACTIVATION,
+        resend_activation,
+        "Resend Activation",
+        (ResendActivationState.load,),
+    ),
+    PageSpec(
+        routes.FORGOT_USERNAME, forgot_username, "Forgot Username", (ForgotUsernameState.load,)
+    ),
+    PageSpec(
+        routes.FORGOT_PASSWORD, forgot_password, "Forgot Password", (ForgotPasswordState.load,)
+    ),
+    PageSpec(routes.RESET_PASSWORD, reset_password, "Reset Password", (ResetPasswordState.load,)),
+    PageSpec(routes.CONDITIONS, conditions, "Conditions of Use"),
+    PageSpec(
+        routes.ACCEPT_CONDITIONS,
+        accept_conditions,
+        "Accept Conditions of Use",
+        (AcceptConditionsState.load,),
+    ),
+    PageSpec(routes.ACCOUNT, account, "My Account", (AccountState.load,)),
+    PageSpec(routes.ACCOUNT_PASSWORD, password, "Edit My Password", (PasswordState.load,)),
+    PageSpec(routes.ACCOUNT_EMAILS, email_history, "Email History", (EmailHistoryState.load,)),
+    PageSpec(routes.CONFIRM_EMAIL, confirm_email, "Confirm Email", (ConfirmEmailState.load,)),
+]

@@ -1,0 +1,463 @@
+"""Account pages' state: thin handlers that call the accounts services off the event loop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from cers_app import access
+from cers_app.accounts import service, sessions
+from cers_app.accounts.conditions import VERSION as CONDITIONS_VERSION
+from cers_app.accounts.rules import SECURITY_QUESTIONS
+from cers_app.accounts.views import ProfileChange, Registration
+from cers_app.core import db, routes
+from cers_app.core.errors import DomainError
+from cers_app.core.paging import clamp
+from cers_app.core.permissions import Permission, Portal, current_actor, public, requires
+from cers_app.ui.feedback import field_errors, form_values, toast_for
+
+
+def _actor():
+    actor = current_actor()
+    if actor is None:  # the gate lets no protected handler run without one
+        raise RuntimeError("no actor for a protected handler")
+    return actor
+
+
+class SignInState(rx.State):
+    """Two steps as in CERS: the username, then the phrase is shown beside the password."""
+
+    portal: str = Portal.BUSINESS.value
+    step: str = "username"
+    username: str = ""
+    phrase: str = ""
+    notice: str = ""
+    errors: dict[str, str] = {}
+    exchange_url: str = ""
+
+    @rx.var
+    def portal_title(self) -> str:
+        if self.portal == Portal.REGULATOR.value:
+            return "Regulator Portal Sign In"
+        return "Business Portal Sign In"
+
+    @public
+    @rx.event
+    def load(self) -> None:
+        params = self.router.url.query_parameters
+        wanted = params.get("portal", Portal.BUSINESS.value)
+        self.portal = wanted if wanted in {p.value for p in Portal} else Portal.BUSINESS.value
+        self.step, self.phrase, self.errors, self.exchange_url = "username", "", {}, ""
+        notices = {
+            "expired": "Your sign-in took too long or was already used. Please sign in again.",
+            "activated": "Your account is active. Sign in to continue.",
+            "reset": "Your password was changed. Sign in with your new password.",
+        }
+        self.notice = notices.get(params.get("problem") or params.get("done") or "", "")
+
+    @public
+    @rx.event
+    async def submit_username(self, form_data: dict[str, str]) -> Any:
+        username = form_values(form_data, "username")["username"].strip()
+        try:
+            phrase = await db.run_async(sessions.sign_in_phrase, username)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return toast_for(exc)
+        self.username, self.phrase, self.errors, self.step = username, phrase, {}, "password"
+        self.notice = ""
+        return rx.set_focus("signin-password")
+
+    @public
+    @rx.event
+    def change_username(self) -> None:
+        self.step, self.phrase, self.errors = "username", "", {}
+
+    @public
+    @rx.event
+    async def submit_password(self, form_data: dict[str, str]) -> Any:
+        if self.step != "password" or not self.username:
+            self.step = "username"
+            return rx.toast.error("Enter your username first.")
+        password = form_values(form_data, "password")["password"]
+        try:
+            grant = await db.run_async(
+                sessions.check_password,
+                self.username,
+                password,
+                Portal(self.portal),
+                client_ip=self.router.session.client_ip or "unknown",
+                portal_check=access.portal_refusal,
+            )
+        except DomainError as exc:
+            self.errors = field_errors(exc) or {"password": exc.message}
+            return rx.set_value("signin-password", "")
+        self.errors = {}
+        self.exchange_url = routes.with_query(routes.AUTH_SESSION, token=grant.token)
+        return None
+
+
+class SignUpState(rx.State):
+    errors: dict[str, str] = {}
+    done: bool = False
+    sent_to: str = ""
+
+    @public
+    @rx.event
+    def load(self) -> None:
+        self.errors, self.done, self.sent_to = {}, False, ""
+
+    @public
+    @rx.event
+    async def submit(self, form_data: dict[str, str]) -> Any:
+        values = form_values(
+            form_data,
+            "first_name",
+            "last_name",
+            "email",
+            "username",
+            "password",
+            "password_confirm",
+            "security_question",
+            "security_answer",
+            "phrase",
+            "accept_conditions",
+        )
+        registration = Registration(
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            email=values["email"],
+            username=values["username"],
+            password=values["password"],
+            password_confirm=values["password_confirm"],
+            security_question=values["security_question"],
+            security_answer=values["security_answer"],
+            phrase=values["phrase"],
+            accepted_conditions_version=CONDITIONS_VERSION if values["accept_conditions"] else "",
+        )
+        try:
+            await db.run_async(
+                service.register, registration, client_ip=self.router.session.client_ip or None
+            )
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return [
+                toast_for(exc),
+                rx.set_value("signup-password", ""),
+                rx.set_value("signup-password-confirm", ""),
+            ]
+        self.errors, self.done, self.sent_to = {}, True, values["email"].strip()
+        return None
+
+
+class TokenPageState(rx.State):
+    """Pages opened from an emailed link: the token comes from the URL's query string."""
+
+    status: str = "working"  # working | done | error
+    message: str = ""
+
+    def _token(self) -> str:
+        return self.router.url.query_parameters.get("token", "")
+
+
+class ActivateState(TokenPageState):
+    @public
+    @rx.event
+    async def load(self) -> None:
+        try:
+            username = await db.run_async(service.activate, self._token())
+        except DomainError as exc:
+            self.status, self.message = "error", exc.message
+            return
+        self.status = "done"
+        self.message = f"The account {username} is now active. You can sign in."
+
+
+class ConfirmEmailState(TokenPageState):
+    @public
+    @rx.event
+    async def load(self) -> None:
+        try:
+            address = await db.run_async(service.confirm_email_change, self._token())
+        except DomainError as exc:
+            self.status, self.message = "error", exc.message
+            return
+        self.status = "done"
+        self.message = f"Your account's email address is now {address}."
+
+
+class RequestFormState(rx.State):
+    """The 'send me an email' forms: the same answer whether or not an account matched."""
+
+    errors: dict[str, str] = {}
+    sent: bool = False
+
+    @public
+    @rx.event
+    def load(self) -> None:
+        self.errors, self.sent = {}, False
+
+    async def _send(self, fn: Any, value: str) -> Any:
+        try:
+            await db.run_async(fn, value)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return toast_for(exc)
+        self.errors, self.sent = {}, True
+        return None
+
+
+class ResendActivationState(RequestFormState):
+    @public
+    @rx.event
+    async def submit(self, form_data: dict[str, str]) -> Any:
+        return await self._send(service.resend_activation, form_values(form_data, "who")["who"])
+
+
+class ForgotUsernameState(RequestFormState):
+    @public
+    @rx.event
+    async def submit(self, form_data: dict[str, str]) -> Any:
+        return await self._send(service.remind_usernames, form_values(form_data, "email")["email"])
+
+
+class ForgotPasswordState(RequestFormState):
+    @public
+    @rx.event
+    async def submit(self, form_data: dict[str, str]) -> Any:
+        username = form_values(form_data, "username")["username"]
+        return await self._send(service.request_password_reset, username)
+
+
+class ResetPasswordState(TokenPageState):
+    question: str = ""
+    errors: dict[str, str] = {}
+    _token_value: str = ""
+
+    @public
+    @rx.event
+    async def load(self) -> None:
+        self._token_value = self._token()
+        self.errors = {}
+        try:
+            self.question = await db.run_async(service.reset_question, self._token_value)
+        except DomainError as exc:
+            self.status, self.message = "error", exc.message
+            return
+        self.status, self.message = "working", ""
+
+    @public
+    @rx.event
+    async def submit(self, form_data: dict[str, str]) -> Any:
+        values = form_values(form_data, "security_answer", "password", "password_confirm")
+        try:
+            await db.run_async(
+                service.reset_password,
+                self._token_value,
+                values["security_answer"],
+                values["password"],
+                values["password_confirm"],
+                client_ip=self.router.session.client_ip or None,
+            )
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            if not self.errors:
+                self.status, self.message = "error", exc.message
+            return [toast_for(exc), rx.set_value("reset-password", "")]
+        self.errors, self.status = {}, "done"
+        self.message = "Your password was changed and every signed-in session was ended."
+        return None
+
+
+class AcceptConditionsState(rx.State):
+    errors: dict[str, str] = {}
+
+    @requires(Permission.SIGNED_IN)
+    @rx.event
+    def load(self) -> None:
+        self.errors = {}
+
+    @requires(Permission.SIGNED_IN)
+    @rx.event
+    async def accept(self, form_data: dict[str, str]) -> Any:
+        actor = _actor()
+        if not form_values(form_data, "accept")["accept"]:
+            self.errors = {"accept": "Tick the box to accept the conditions of use."}
+            return None
+        try:
+            await db.run_async(service.accept_conditions, actor, CONDITIONS_VERSION)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return toast_for(exc)
+        home = routes.REGULATOR_HOME if actor.portal is Portal.REGULATOR else routes.BUSINESS_HOME
+        accepted = rx.toast.success("Thank you. The conditions of use are accepted.")
+        return [accepted, rx.redirect(home)]
+
+
+class AccountState(rx.State):
+    """[Your Name]'s Account: Edit My Profile."""
+
+    loaded: bool = False
+    username: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    pending_email: str = ""
+    security_question: str = ""
+    phrase: str = ""
+    member_since: str = ""
+    last_sign_in: str = ""
+    form_key: int = 0
+    errors: dict[str, str] = {}
+    _version: int = 0
+
+    @rx.var
+    def security_question_text(self) -> str:
+        return SECURITY_QUESTIONS.get(self.security_question, "")
+
+    def _show(self, profile: Any) -> None:
+        for name in (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "pending_email",
+            "security_question",
+            "phrase",
+            "member_since",
+            "last_sign_in",
+        ):
+            setattr(self, name, getattr(profile, name))
+        self._version = profile.version
+        self.form_key += 1  # re-mount the form so its inputs show the saved values
+        self.loaded = True
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    async def load(self) -> Any:
+        self.errors = {}
+        try:
+            self._show(await db.run_async(service.get_profile, _actor()))
+        except DomainError as exc:
+            return toast_for(exc)
+        return None
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    async def save(self, form_data: dict[str, str]) -> Any:
+        values = form_values(
+            form_data,
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "security_question",
+            "security_answer",
+            "phrase",
+            "current_password",
+        )
+        change = ProfileChange(version=self._version, **values)
+        try:
+            profile = await db.run_async(service.update_profile, _actor(), change)
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return [toast_for(exc), rx.set_value("profile-current-password", "")]
+        self.errors = {}
+        self._show(profile)
+        message = "Your profile was saved."
+        if profile.pending_email:
+            message += f" Confirm {profile.pending_email} from that inbox to switch to it."
+        return rx.toast.success(message, id="profile-saved")
+
+
+class PasswordState(rx.State):
+    errors: dict[str, str] = {}
+    done: bool = False
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    def load(self) -> None:
+        self.errors, self.done = {}, False
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    async def save(self, form_data: dict[str, str]) -> Any:
+        values = form_values(form_data, "current_password", "password", "password_confirm")
+        clear = [
+            rx.set_value(field, "")
+            for field in ("password-current", "password-new", "password-confirm")
+        ]
+        try:
+            await db.run_async(
+                service.change_password,
+                _actor(),
+                values["current_password"],
+                values["password"],
+                values["password_confirm"],
+            )
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return [toast_for(exc), *clear]
+        self.errors, self.done = {}, True
+        return [rx.toast.success("Your password was changed.", id="password-saved"), *clear]
+
+
+class EmailHistoryState(rx.State):
+    rows: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    open_subject: str = ""
+    open_body: str = ""
+    open_meta: str = ""
+
+    async def _fetch(self, page: Any) -> Any:
+        page_number, size = clamp(page, 20)
+        try:
+            result = await db.run_async(service.list_emails, _actor(), page_number, size)
+        except DomainError as exc:
+            return toast_for(exc)
+        self.rows = [
+            {
+                "id": str(row.id),
+                "sent": row.sent,
+                "to": row.to_address,
+                "subject": row.subject,
+                "status": row.status,
+            }
+            for row in result.rows
+        ]
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+        return None
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    async def load(self) -> Any:
+        self.open_subject = self.open_body = self.open_meta = ""
+        return await self._fetch(1)
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    async def go_to_page(self, page: int) -> Any:
+        return await self._fetch(page)
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    async def open_message(self, message_id: str) -> Any:
+        try:
+            number = int(message_id)
+        except ValueError:
+            return rx.toast.error("That message was not found in your email history.")
+        try:
+            message = await db.run_async(service.get_email, _actor(), number)
+        except DomainError as exc:
+            return toast_for(exc)
+        self.open_subject, self.open_body = message.subject, message.body_text
+        self.open_meta = f"Sent {message.sent} to {message.to_address}"
+        return None
+
+    @requires(Permission.ACCOUNT)
+    @rx.event
+    def close_message(self) -> None:
+        self.open_subject = self.open_body = self.open_meta = ""

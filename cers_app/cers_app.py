@@ -1,0 +1,38 @@
+"""Assembles the Reflex app: middleware, HTTP routes and pages. Nothing else."""
+
+import logging
+
+import reflex as rx
+from reflex_base.event import EventSpec
+
+import cers_app.models  # noqa: F401  (every table, before anything touches the database)
+from cers_app.accounts.pages import PAGES as ACCOUNT_PAGES
+from cers_app.admin.pages import PAGES as ADMIN_PAGES
+from cers_app.core import logs
+from cers_app.core.settings import get_settings
+from cers_app.gate import AuthGate
+from cers_app.home.pages import PAGES as HOME_PAGES
+from cers_app.http_api import build_api
+from cers_app.regulator.pages import PAGES as REGULATOR_PAGES
+from cers_app.ui.layout import add_pages
+
+log = logging.getLogger("cers_app")
+
+
+def _backend_exception(exception: Exception) -> EventSpec:
+    log.error("unhandled error in an event handler", exc_info=exception)
+    return rx.toast.error(
+        "Something went wrong on our side. Your data was not changed; please try again.",
+        id="backend-error",
+    )
+
+
+logs.configure()
+get_settings()  # refuse to start with an unsafe configuration
+app = rx.App(
+    api_transformer=build_api(),
+    stylesheets=["/cers.css"],
+    backend_exception_handler=_backend_exception,
+)
+app.add_middleware(AuthGate())
+add_pages(app, [*ACCOUNT_PAGES, *HOME_PAGES, *REGULATOR_PAGES, *ADMIN_PAGES])

@@ -1,0 +1,118 @@
+"""Form fields with their label, hint and server-side error message."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+ERROR_COLOR = "var(--red-11)"
+
+
+def _message(errors: rx.Var, name: str, id: str) -> rx.Component:
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], id=f"{id}-error", size="2", color=ERROR_COLOR, role="alert"),
+    )
+
+
+def text_field(
+    label: str,
+    name: str,
+    errors: rx.Var,
+    *,
+    id: str,
+    type: str = "text",
+    hint: str | None = None,
+    autocomplete: str | None = None,
+    default_value: rx.Var | str | None = None,
+    max_length: int | None = None,
+    auto_focus: bool = False,
+) -> rx.Component:
+    """A labelled input; its border turns red and its message shows when `errors` names it."""
+    props: dict = {
+        "name": name,
+        "id": id,
+        "type": type,
+        "auto_focus": auto_focus,
+        "width": "100%",
+        "size": "3",
+        "color_scheme": rx.cond(errors.contains(name), "red", "gray"),
+        "variant": "surface",
+        "aria_invalid": rx.cond(errors.contains(name), "true", "false"),
+    }
+    if autocomplete:
+        props["auto_complete"] = autocomplete
+    if default_value is not None:
+        props["default_value"] = default_value
+    if max_length:
+        props["max_length"] = max_length
+    return rx.vstack(
+        rx.el.label(rx.text(label, weight="medium", size="2"), html_for=id),
+        rx.input(**props),
+        rx.cond(hint is not None, rx.text(hint or "", size="1", color_scheme="gray")),
+        _message(errors, name, id),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
+def select_field(
+    label: str,
+    name: str,
+    options: dict[str, str],
+    errors: rx.Var,
+    *,
+    id: str,
+    default_value: rx.Var | str = "",
+    placeholder: str = "Choose...",
+) -> rx.Component:
+    """A labelled native <select> (works in every browser and in form data)."""
+    return rx.vstack(
+        rx.el.label(rx.text(label, weight="medium", size="2"), html_for=id),
+        rx.el.select(
+            rx.el.option(placeholder, value=""),
+            *[rx.el.option(text, value=value) for value, text in options.items()],
+            name=name,
+            id=id,
+            default_value=default_value,
+            class_name="cers-select",
+            aria_invalid=rx.cond(errors.contains(name), "true", "false"),
+        ),
+        _message(errors, name, id),
+        spacing="1",
+        width="100%",
+        align="stretch",
+    )
+
+
+def checkbox_field(label: str, name: str, errors: rx.Var, *, id: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            rx.hstack(
+                rx.el.input(type="checkbox", name=name, id=id, class_name="cers-checkbox"),
+                rx.text(label, size="2"),
+                spacing="2",
+                align="start",
+            ),
+            html_for=id,
+        ),
+        _message(errors, name, id),
+        spacing="1",
+        width="100%",
+    )
+
+
+def submit_button(label: str, *, id: str, busy: rx.Var | bool = False) -> rx.Component:
+    return rx.button(label, type="submit", id=id, size="3", loading=busy, width="100%")
+
+
+def rules_box(title: str, lines: list[str] | tuple[str, ...], *, id: str) -> rx.Component:
+    """The requirements shown on a form before it is submitted."""
+    return rx.callout.root(
+        rx.callout.text(rx.text(title, weight="bold")),
+        rx.el.ul(*[rx.el.li(rx.text(line, size="2")) for line in lines], style={"margin": 0}),
+        id=id,
+        color_scheme="blue",
+        variant="surface",
+        width="100%",
+    )

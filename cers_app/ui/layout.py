@@ -1,0 +1,133 @@
+"""The page shell (header, main column, footer) and page registration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import reflex as rx
+
+from cers_app.core import routes
+from cers_app.ui.native import post_button
+from cers_app.ui.session import SessionState
+
+MAX_WIDTH = "960px"
+
+
+def _nav_link(label: str, href: Any, id: str) -> rx.Component:
+    return rx.link(label, href=href, id=id, size="2", weight="medium", underline="hover")
+
+
+def header() -> rx.Component:
+    signed_in_nav = rx.hstack(
+        _nav_link("Home", SessionState.home_url, "nav-home"),
+        rx.cond(SessionState.is_admin, _nav_link("Administration", routes.ADMIN_HOME, "nav-admin")),
+        _nav_link(SessionState.display_name + "'s Account", routes.ACCOUNT, "nav-account"),
+        post_button("Sign out", routes.AUTH_SIGN_OUT, id="nav-sign-out", variant="soft", size="1"),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+    anonymous_nav = rx.hstack(
+        _nav_link("Sign in", routes.SIGN_IN, "nav-sign-in"),
+        _nav_link("Create New Account", routes.SIGN_UP, "nav-sign-up"),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+    return rx.el.header(
+        rx.flex(
+            rx.hstack(
+                rx.link(
+                    rx.heading("OpenCERS", size="5", color_scheme="teal", as_="span"),
+                    href=SessionState.home_url,
+                    id="nav-brand",
+                    underline="none",
+                ),
+                rx.cond(
+                    SessionState.signed_in,
+                    rx.badge(SessionState.portal_label, id="nav-portal", variant="soft"),
+                ),
+                align="center",
+                spacing="3",
+            ),
+            rx.cond(SessionState.signed_in, signed_in_nav, anonymous_nav),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            gap="3",
+            max_width=MAX_WIDTH,
+            margin="0 auto",
+            padding="12px 16px",
+        ),
+        style={"borderBottom": "1px solid var(--gray-5)", "background": "var(--color-panel)"},
+    )
+
+
+def footer() -> rx.Component:
+    return rx.el.footer(
+        rx.flex(
+            rx.text("OpenCERS - California hazardous materials business plans", size="1"),
+            rx.link("Conditions of use", href=routes.CONDITIONS, id="footer-conditions", size="1"),
+            justify="between",
+            wrap="wrap",
+            gap="2",
+            max_width=MAX_WIDTH,
+            margin="0 auto",
+            padding="16px",
+        ),
+        style={"borderTop": "1px solid var(--gray-5)", "color": "var(--gray-11)"},
+    )
+
+
+def shell(*children: rx.Component) -> rx.Component:
+    """Header, a centred main column that fits a phone screen, and the footer."""
+    return rx.box(
+        header(),
+        rx.el.main(
+            rx.vstack(*children, spacing="5", width="100%", align="stretch"),
+            style={
+                "maxWidth": MAX_WIDTH,
+                "margin": "0 auto",
+                "padding": "24px 16px 48px",
+                "minHeight": "70vh",
+            },
+        ),
+        footer(),
+        width="100%",
+        style={"overflowX": "hidden"},
+    )
+
+
+def card(*children: rx.Component, **props: Any) -> rx.Component:
+    return rx.card(rx.vstack(*children, spacing="3", align="stretch"), width="100%", **props)
+
+
+def narrow(*children: rx.Component) -> rx.Component:
+    """A single column for forms, at most 480px wide."""
+    return rx.box(
+        rx.vstack(*children, spacing="4", align="stretch"),
+        width="100%",
+        max_width="480px",
+        margin="0 auto",
+    )
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    route: str
+    component: Callable[[], rx.Component]
+    title: str
+    on_load: Sequence[Any] = field(default_factory=tuple)
+
+
+def add_pages(app: rx.App, pages: Sequence[PageSpec]) -> None:
+    """Register pages; every page first refreshes the header's session display."""
+    for page in pages:
+        app.add_page(
+            page.component,
+            route=page.route,
+            title=f"{page.title} - OpenCERS",
+            on_load=[SessionState.load, *page.on_load],
+        )

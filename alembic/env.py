@@ -30,7 +30,7 @@ def _database_url() -> str:
     return config.attributes.get("database_url") or get_settings().database_url
 
 
-def _add_server_defaults(context, revision, directives) -> None:  # noqa: ARG001
+def _add_server_defaults(context, revision, directives) -> None:
     script = directives[0]
     for upgrade in [script.upgrade_ops]:
         for op in _walk(upgrade.ops):

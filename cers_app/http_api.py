@@ -134,7 +134,7 @@ async def health(request: Request) -> Response:
 
     try:
         await asyncio.to_thread(db.run, ping)
-    except Exception as exc:
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
         log.warning("health check failed: %s", exc)
         return JSONResponse({"status": "error", "database": "unreachable"}, 503)
     return JSONResponse({"status": "ok", "database": "ok"})

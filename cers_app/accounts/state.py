@@ -290,6 +290,7 @@ class AcceptConditionsState(rx.State):
         except DomainError as exc:
             self.errors = field_errors(exc)
             return toast_for(exc)
+        self.errors = {}
         home = routes.REGULATOR_HOME if actor.portal is Portal.REGULATOR else routes.BUSINESS_HOME
         accepted = rx.toast.success("Thank you. The conditions of use are accepted.")
         return [accepted, rx.redirect(home)]

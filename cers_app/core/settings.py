@@ -67,13 +67,14 @@ class Settings(BaseSettings):
         self.database_url = normalise_database_url(self.database_url)
         if self.mail_backend is None:
             self.mail_backend = "smtp" if self.smtp_host else "outbox"
+        unsafe_secret = self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
+        if unsafe_secret and self.env != "development":
+            raise ValueError(
+                f"CERS_SECRET_KEY must be set to a random value of at least 32 characters "
+                f"when CERS_ENV={self.env} (for example: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
         if self.env == "production":
-            if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
-                raise ValueError(
-                    "CERS_SECRET_KEY must be set to a random value of at least 32 characters "
-                    "in production (for example: python -c 'import secrets; "
-                    "print(secrets.token_urlsafe(48))')"
-                )
             if self.mail_backend == "outbox":
                 raise ValueError(
                     "the development mail outbox cannot be used in production: set CERS_SMTP_HOST"

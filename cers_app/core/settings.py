@@ -74,11 +74,10 @@ class Settings(BaseSettings):
                 f"when CERS_ENV={self.env} (for example: python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')"
             )
-        if self.env == "production":
-            if self.mail_backend == "outbox":
-                raise ValueError(
-                    "the development mail outbox cannot be used in production: set CERS_SMTP_HOST"
-                )
+        if self.env == "production" and self.mail_backend == "outbox":
+            raise ValueError(
+                "the development mail outbox cannot be used in production: set CERS_SMTP_HOST"
+            )
         if self.mail_backend == "smtp" and not self.smtp_host:
             raise ValueError("CERS_MAIL_BACKEND=smtp needs CERS_SMTP_HOST")
         return self

@@ -14,7 +14,8 @@ from typing import Any
 
 import reflex as rx
 from reflex.middleware import Middleware
-from reflex.state import BaseState, StateUpdate
+from reflex.state import BaseState, State, StateUpdate
+from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.event import Event
 from reflex_base.registry import RegistrationContext
 
@@ -36,7 +37,8 @@ APP_PACKAGE = "cers_app."
 
 # Reflex's own handlers that every page needs (hydration, page-load dispatch, client-side
 # storage sync, error reports). They run no code of ours; the on_load handlers they trigger
-# arrive as separate events and pass through this gate themselves.
+# arrive as separate events and pass through this gate themselves. Their payloads are still
+# checked: Reflex trusts them, and junk in them raises inside Reflex.
 FRAMEWORK_HANDLERS = frozenset(
     {
         "hydrate",
@@ -63,6 +65,26 @@ def _deny(message: str, redirect_to: str | None = None) -> StateUpdate:
 def _is_framework(event_name: str, fn: Any) -> bool:
     short = event_name.rsplit(".", 1)[-1]
     return short in FRAMEWORK_HANDLERS and not fn.__module__.startswith(APP_PACKAGE)
+
+
+def _is_client_storage_var(key: Any) -> bool:
+    """Whether `key` names a cookie/local-storage var ("<state path>.<var>") of this app."""
+    if not isinstance(key, str):
+        return False
+    state_path, _, var_name = key.rpartition(".")
+    try:
+        owner = State.get_class_substate(state_path)
+    except ValueError:
+        return False
+    return owner._is_client_storage(var_name.removesuffix(FIELD_MARKER))
+
+
+def _check_framework_payload(fn: Any, payload: Any) -> None:
+    """Reflex's own handlers trust their arguments: hold them to their signature too."""
+    check_payload(fn, payload)
+    client_storage = payload.get("vars") or {}
+    if not all(_is_client_storage_var(key) for key in client_storage):
+        raise PayloadError("vars names something that is not a client storage var")
 
 
 def _home_of(actor: Actor) -> str:
@@ -98,10 +120,18 @@ class AuthGate(Middleware):
             return _deny(BAD_REQUEST)
         fn = registered.handler.fn
         if _is_framework(event.name, fn):
+            try:
+                _check_framework_payload(fn, event.payload)
+            except PayloadError as exc:
+                log.info("refused payload for %s: %s", event.name, exc)
+                return _deny(BAD_REQUEST)
             return None
         policy = policy_of(fn)
         if policy is None:
-            log.error("refused handler without a policy marker: %s", event.name)
+            if fn.__module__.startswith(APP_PACKAGE):
+                log.error("refused handler without a policy marker: %s", event.name)
+            else:  # Reflex's setvar: any client can ask, so not an error of ours
+                log.info("refused %s", event.name)
             return _deny(NOT_ALLOWED)
         router = state.router
         # Database work runs in a thread so a slow query never blocks other users' events.

@@ -10,6 +10,7 @@ import asyncio
 import html
 import ipaddress
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -155,10 +156,15 @@ async def outbox_index(request: Request) -> Response:
     return HTMLResponse(body)
 
 
+_OUTBOX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.eml")
+
+
 async def outbox_message(request: Request) -> Response:
     """Development only: one outbox message, as raw text."""
     name = request.path_params["name"]
     folder = get_settings().outbox_dir
+    if not _OUTBOX_NAME.fullmatch(name):  # also keeps NUL bytes away from the filesystem
+        return PlainTextResponse("No such message.", 404)
     path = (folder / name).resolve()
     if path.parent != folder.resolve() or path.suffix != ".eml" or not path.is_file():
         return PlainTextResponse("No such message.", 404)

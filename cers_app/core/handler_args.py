@@ -1,7 +1,8 @@
 """Checking an event's payload against the handler's signature before the handler runs.
 
 Reflex does not enforce type hints on event arguments (a client may send anything), so the
-gate refuses payloads with unknown or missing arguments, wrong types, or oversized values.
+gate refuses payloads with unknown or missing arguments, wrong types, oversized values, or text
+that is not valid Unicode (lone surrogates, which JSON can carry but no database can store).
 Supported annotations: str, int, float, bool, dict[str, str], dict[str, Any], list[str],
 list[int], and `X | None` of those. Parameters with other annotations are not checked here.
 """
@@ -23,6 +24,15 @@ FORM_DATA_ENTRIES_KEY = "__reflex_form_data__"
 
 class PayloadError(ValueError):
     """The payload does not fit the handler's signature."""
+
+
+def _encodable(text: str) -> bool:
+    """False for JSON-escaped lone surrogates: no database, hash or log can take them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_value(name: str, annotation: Any, value: Any) -> None:
@@ -48,6 +58,8 @@ def _check_value(name: str, annotation: Any, value: Any) -> None:
             raise PayloadError(f"{name} must be text")
         if len(value) > MAX_STRING:
             raise PayloadError(f"{name} is too long")
+        if not _encodable(value):
+            raise PayloadError(f"{name} is not valid text")
         return
     if annotation is bool:
         if not isinstance(value, bool):

@@ -79,9 +79,18 @@ def _is_client_storage_var(key: Any) -> bool:
     return owner._is_client_storage(var_name.removesuffix(FIELD_MARKER))
 
 
+# Reflex writes a browser's error report to the server log as sent; anyone may send one, so
+# a report longer than a real stack trace would only flood the log.
+MAX_FRONTEND_REPORT = 4_000
+
+
 def _check_framework_payload(fn: Any, payload: Any) -> None:
     """Reflex's own handlers trust their arguments: hold them to their signature too."""
     check_payload(fn, payload)
+    if fn.__name__ == "handle_frontend_exception" and any(
+        len(value) > MAX_FRONTEND_REPORT for value in payload.values() if isinstance(value, str)
+    ):
+        raise PayloadError("the error report is too long")
     client_storage = payload.get("vars") or {}
     if not all(_is_client_storage_var(key) for key in client_storage):
         raise PayloadError("vars names something that is not a client storage var")

@@ -187,3 +187,11 @@ def test_every_app_handler_argument_has_a_checked_type() -> None:
 
 def test_form_data_wire_key_matches_reflex() -> None:
     assert handler_args.FORM_DATA_ENTRIES_KEY == REFLEX_FORM_DATA_KEY
+
+
+async def test_an_oversized_frontend_error_report_is_refused() -> None:
+    [handler] = [h for h in OTHERS if h.name.endswith(".handle_frontend_exception")]
+    flood = {"info": "x" * (gate.MAX_FRONTEND_REPORT + 1), "component_stack": ""}
+    assert _refused_with(await _preprocess(handler.name, flood), gate.BAD_REQUEST)
+    normal = FRAMEWORK_PAYLOADS["handle_frontend_exception"]
+    assert await _preprocess(handler.name, normal) is None

@@ -148,7 +148,7 @@ def _sign_in_password_form() -> rx.Component:
                 rx.callout.text("Your password protection phrase:"),
                 rx.callout.text(rx.text.strong(SignInState.phrase, id="signin-phrase")),
                 rx.callout.text(
-                    rx.text("Only enter your password if this is the phrase you chose.", size="1")
+                    "Only enter your password if this is the phrase you chose.", size="1"
                 ),
                 color_scheme="teal",
                 variant="surface",
@@ -178,7 +178,7 @@ def sign_in() -> rx.Component:
                 SignInState.notice != "",
                 rx.callout(SignInState.notice, icon="info", id="signin-notice"),
             ),
-            leave_for(SignInState.exchange_url, "Signing you in...", id="signin-continue-link"),
+            leave_for(SignInState.leave_url, "Signing you in...", id="signin-continue-link"),
             card(
                 rx.cond(
                     SignInState.step == "password",
@@ -192,7 +192,7 @@ def sign_in() -> rx.Component:
                 _link("Resend activation email", routes.RESEND_ACTIVATION, "signin-resend"),
                 _link("Create New Account", routes.SIGN_UP, "signin-sign-up"),
                 wrap="wrap",
-                gap="3",
+                spacing="3",
             ),
             rx.cond(
                 SignInState.portal == "regulator",
@@ -369,7 +369,7 @@ def activate() -> rx.Component:
         rx.flex(
             _link("Sign in", routes.SIGN_IN, "activate-sign-in"),
             _link("Resend activation email", routes.RESEND_ACTIVATION, "activate-resend"),
-            gap="4",
+            spacing="4",
         ),
     )
 
@@ -538,7 +538,7 @@ def reset_password() -> rx.Component:
             rx.flex(
                 _link("Sign in", routes.with_query(routes.SIGN_IN, done="reset"), "reset-sign-in"),
                 _link("Ask for a new link", routes.FORGOT_PASSWORD, "reset-new-link"),
-                gap="4",
+                spacing="4",
             ),
         )
     )
@@ -597,7 +597,7 @@ def _account_tabs(active: str) -> rx.Component:
             )
             for label, href, key in tabs
         ],
-        gap="2",
+        spacing="2",
         wrap="wrap",
     )
 
@@ -788,7 +788,9 @@ def _email_row(row: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.link(
                 row["subject"],
-                on_click=EmailHistoryState.open_message(row["id"]),
+                # prevent_default: following href="#" is a route change, which re-ran the
+                # page's on_load and closed the message again
+                on_click=EmailHistoryState.open_message(row["id"]).prevent_default,
                 id="email-open-" + row["id"],
                 href="#",
             )

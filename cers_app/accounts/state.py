@@ -35,6 +35,19 @@ class SignInState(rx.State):
     notice: str = ""
     errors: dict[str, str] = {}
     exchange_url: str = ""
+    _exchange_sid: str = ""
+
+    @rx.var(cache=False)
+    def leave_url(self) -> str:
+        """The exchange link to follow now: only on the connection whose password earned it.
+
+        Reflex keeps a tab's state across page loads, so a used link would otherwise come back
+        with every later page's state and send the browser to it again (and to "sign-in
+        expired") as soon as the sign-in page is shown.
+        """
+        if self.exchange_url and self._exchange_sid == self.router.session.session_id:
+            return self.exchange_url
+        return ""
 
     @rx.var
     def portal_title(self) -> str:
@@ -49,6 +62,7 @@ class SignInState(rx.State):
         wanted = params.get("portal", Portal.BUSINESS.value)
         self.portal = wanted if wanted in {p.value for p in Portal} else Portal.BUSINESS.value
         self.step, self.phrase, self.errors, self.exchange_url = "username", "", {}, ""
+        self._exchange_sid = ""
         notices = {
             "expired": "Your sign-in took too long or was already used. Please sign in again.",
             "activated": "Your account is active. Sign in to continue.",
@@ -95,6 +109,7 @@ class SignInState(rx.State):
             return rx.set_value("signin-password", "")
         self.errors = {}
         self.exchange_url = routes.with_query(routes.AUTH_SESSION, token=grant.token)
+        self._exchange_sid = self.router.session.session_id
         return None
 
 

@@ -42,7 +42,7 @@ def business_home() -> rx.Component:
                 rx.flex(
                     rx.link("Edit my profile", href=routes.ACCOUNT, id="home-profile"),
                     rx.link("Change my password", href=routes.ACCOUNT_PASSWORD, id="home-password"),
-                    gap="4",
+                    spacing="4",
                     wrap="wrap",
                 ),
             ),

@@ -86,10 +86,21 @@ def select_field(
 
 
 def checkbox_field(label: str, name: str, errors: rx.Var, *, id: str) -> rx.Component:
+    """A labelled native checkbox; a ticked box submits `name: "on"`, an empty one nothing.
+
+    The id is rendered as a plain attribute: an `id=` prop would also make Reflex add the box's
+    ref to the form data as a boolean (`{"<id>": true}`), which the gate rightly refuses for
+    handlers that take `dict[str, str]`.
+    """
     return rx.vstack(
         rx.el.label(
             rx.hstack(
-                rx.el.input(type="checkbox", name=name, id=id, class_name="cers-checkbox"),
+                rx.el.input(
+                    type="checkbox",
+                    name=name,
+                    class_name="cers-checkbox",
+                    custom_attrs={"id": id},
+                ),
                 rx.text(label, size="2"),
                 spacing="2",
                 align="start",
@@ -109,7 +120,8 @@ def submit_button(label: str, *, id: str, busy: rx.Var | bool = False) -> rx.Com
 def rules_box(title: str, lines: list[str] | tuple[str, ...], *, id: str) -> rx.Component:
     """The requirements shown on a form before it is submitted."""
     return rx.callout.root(
-        rx.callout.text(rx.text(title, weight="bold")),
+        # callout.text is a <p>: a nested rx.text (<p>) would be invalid HTML and break hydration
+        rx.callout.text(rx.text.strong(title)),
         rx.el.ul(*[rx.el.li(rx.text(line, size="2")) for line in lines], style={"margin": 0}),
         id=id,
         color_scheme="blue",

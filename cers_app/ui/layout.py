@@ -40,7 +40,11 @@ def header() -> rx.Component:
         rx.flex(
             rx.hstack(
                 rx.link(
-                    rx.heading("OpenCERS", size="5", color_scheme="teal", as_="span"),
+                    # Radix headings render only h1-h6 (as_="span" gave a second h1 on every
+                    # page); as_child keeps the heading style on a plain span.
+                    rx.heading(
+                        rx.el.span("OpenCERS"), as_child=True, size="5", color_scheme="teal"
+                    ),
                     href=SessionState.home_url,
                     id="nav-brand",
                     underline="none",
@@ -56,7 +60,7 @@ def header() -> rx.Component:
             justify="between",
             align="center",
             wrap="wrap",
-            gap="3",
+            spacing="3",
             max_width=MAX_WIDTH,
             margin="0 auto",
             padding="12px 16px",
@@ -72,7 +76,7 @@ def footer() -> rx.Component:
             rx.link("Conditions of use", href=routes.CONDITIONS, id="footer-conditions", size="1"),
             justify="between",
             wrap="wrap",
-            gap="2",
+            spacing="2",
             max_width=MAX_WIDTH,
             margin="0 auto",
             padding="16px",

@@ -1,0 +1,169 @@
+"""Steps the journeys share: create and activate an account, sign in, read the layout."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from cers_app.accounts.rules import PASSWORD_RULES, SECURITY_QUESTIONS, USERNAME_RULE
+from tests.e2e.smtp_sink import SmtpSink
+
+ACTIVATION_SUBJECT = "Activate your OpenCERS account"
+SIGN_IN_COOKIE = "cers_session"
+SHOTS = Path("/tmp/e2e-shots")
+
+
+def url_of(path: str) -> re.Pattern[str]:
+    """Matches the page's URL at `path` (prod URLs may carry a trailing slash)."""
+    return re.compile(r"^https?://[^/]+" + re.escape(path.rstrip("/")) + r"/?(\?.*)?$")
+
+
+@dataclass
+class NewUser:
+    """Someone who signs up during one test; every test gets its own."""
+
+    username: str = field(default_factory=lambda: "e2e" + uuid.uuid4().hex[:12])
+    first_name: str = "Marisol"
+    last_name: str = "Quintero"
+    password: str = "Velvet-Thunder-Orbit-48"
+    security_question: str = "first_pet"
+    security_answer: str = "Pickles the Hamster"
+    phrase: str = "tangerine kites over the levee"
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@example.com"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def wait_until_live(page: Page) -> None:
+    """Wait for the app's websocket: the page is hydrated and its events reach the server."""
+    page.wait_for_function("() => window.__cersE2E && window.__cersE2E.connected === true")
+
+
+def visit(page: Page, path: str) -> None:
+    page.goto(path)
+    wait_until_live(page)
+
+
+def sign_up(page: Page, user: NewUser) -> None:
+    """Fill in every field of Create New Account, reading the requirements first."""
+    visit(page, "/signup")
+    username_rules = page.locator("#signup-username-rules")
+    expect(username_rules).to_be_visible()
+    expect(username_rules).to_contain_text(USERNAME_RULE)
+    password_rules = page.locator("#signup-password-rules")
+    expect(password_rules).to_be_visible()
+    for rule in PASSWORD_RULES:
+        expect(password_rules).to_contain_text(rule)
+    page.fill("#signup-first-name", user.first_name)
+    page.fill("#signup-last-name", user.last_name)
+    page.fill("#signup-email", user.email)
+    page.fill("#signup-username", user.username)
+    page.fill("#signup-password", user.password)
+    page.fill("#signup-password-confirm", user.password)
+    page.select_option("#signup-security-question", user.security_question)
+    page.fill("#signup-security-answer", user.security_answer)
+    page.fill("#signup-phrase", user.phrase)
+    page.check("#signup-accept")
+    page.click("#signup-submit")
+    expect(page.locator("#signup-done")).to_contain_text(user.email)
+
+
+def activation_link(mail: SmtpSink, user: NewUser) -> str:
+    return mail.wait_for(user.email, ACTIVATION_SUBJECT).link("/activate")
+
+
+def activate(page: Page, link: str, user: NewUser) -> None:
+    page.goto(link)
+    expect(page.locator("#token-result")).to_contain_text(
+        f"The account {user.username} is now active"
+    )
+
+
+def create_account(page: Page, mail: SmtpSink) -> NewUser:
+    """A new, activated account made through the pages and the activation email."""
+    user = NewUser()
+    sign_up(page, user)
+    activate(page, activation_link(mail, user), user)
+    return user
+
+
+def enter_username(page: Page, username: str, *, portal: str = "business") -> None:
+    """Step one of signing in; afterwards the phrase and the password field are shown."""
+    visit(page, f"/signin?portal={portal}")
+    page.fill("#signin-username", username)
+    page.click("#signin-continue")
+    expect(page.locator("#signin-password")).to_be_visible()
+
+
+def enter_password(page: Page, password: str) -> None:
+    """Step two; the field is cleared by the server whenever the password is refused."""
+    page.fill("#signin-password", password)
+    page.click("#signin-submit")
+
+
+def sign_in(page: Page, username: str, password: str, phrase: str, *, home: str = "/home") -> None:
+    """Sign in through both steps, checking the phrase, and land on the portal's home page."""
+    enter_username(page, username, portal="regulator" if home == "/regulator" else "business")
+    expect(page.locator("#signin-phrase")).to_have_text(phrase)
+    enter_password(page, password)
+    expect(page).to_have_url(url_of(home))
+    wait_until_live(page)
+
+
+def session_cookie(page: Page) -> dict | None:
+    for cookie in page.context.cookies():
+        if cookie["name"] == SIGN_IN_COOKIE:
+            return dict(cookie)
+    return None
+
+
+def question_text(user: NewUser) -> str:
+    return SECURITY_QUESTIONS[user.security_question]
+
+
+# Elements wider than the screen are clipped by the shell's overflow-x: hidden rather than
+# scrolled, so scrollWidth alone would not notice them: list what sticks out on the right.
+_LAYOUT_PROBE = """
+() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const overflow = getComputedStyle(node).overflowX;
+      if ((overflow === "auto" || overflow === "scroll") && node.clientWidth <= width) return true;
+    }
+    return false;
+  };
+  const sticking_out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right <= width + 1) continue;
+    if (getComputedStyle(el).visibility === "hidden" || scrolls(el)) continue;
+    const id = el.id ? "#" + el.id : "";
+    const text = (el.textContent || "").trim().slice(0, 40);
+    sticking_out.push(`${el.tagName.toLowerCase()}${id} right=${Math.round(box.right)} "${text}"`);
+  }
+  return {scrollWidth: root.scrollWidth, clientWidth: width, sticking_out};
+}
+"""
+
+
+def assert_fits_screen(page: Page) -> None:
+    """No horizontal scrolling, and nothing cut off at the right edge of the screen."""
+    layout = page.evaluate(_LAYOUT_PROBE)
+    assert layout["scrollWidth"] <= layout["clientWidth"], (
+        f"{page.url} scrolls sideways: scrollWidth {layout['scrollWidth']} > "
+        f"clientWidth {layout['clientWidth']}"
+    )
+    assert not layout["sticking_out"], f"{page.url} has content past the right edge:\n" + (
+        "\n".join(layout["sticking_out"][:20])
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from pydantic import ValidationError as SettingsError
+from sqlalchemy import exc as sa_exc
 
 from cers_app.core.errors import DomainError, ValidationFailed
 
@@ -36,6 +37,10 @@ def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except SettingsError as exc:
             first = exc.errors()[0]
             _fail(f"configuration: {first.get('msg', exc)}".replace("Value error, ", ""))
+        except (sa_exc.OperationalError, sa_exc.ArgumentError) as exc:
+            # An unreachable server or a malformed CERS_DATABASE_URL: say so, no traceback.
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            _fail(f"cannot use the database: {reason[0] if reason else type(exc).__name__}")
         except ValueError as exc:
             _fail(str(exc).splitlines()[0])
         except OSError as exc:

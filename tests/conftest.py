@@ -76,10 +76,21 @@ def postgres_schema_url() -> Iterator[str]:
 
 
 def _truncate_all(url: str) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    """Empty every table and restart its ids.
+
+    DELETE rather than TRUNCATE: TRUNCATE gives each table new files and cost ~0.25 s per
+    test here, DELETE of a test's handful of rows ~0.01 s. Children go first (reverse of the
+    foreign-key order).
+    """
+    tables = SQLModel.metadata.sorted_tables
     engine = db.get_engine(url)
     with engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(tables):
+            connection.execute(table.delete())
+        for table in tables:
+            for column in table.primary_key.columns:
+                sequence = sa.func.pg_get_serial_sequence(f'"{table.name}"', column.name)
+                connection.execute(sa.select(sa.func.setval(sequence, 1, False)))
 
 
 def _use_database(url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ Password and answer hashing is slow on purpose, so callers run these off the eve
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from cers_app.accounts import emails, rules
 from cers_app.accounts import tokens as account_tokens
@@ -452,10 +452,20 @@ def _apply_profile_change(
         user.security_answer_hash = hash_secret(rules.normalise_answer(change.security_answer))
         before["security_answer"], after["security_answer"] = "(hidden)", "(changed)"
     if after:
+        # Claim the version in the UPDATE itself: of two saves of the same form that both
+        # passed the check above (two tabs, a double submit), the second matches no row.
+        claimed = session.exec(
+            update(User)
+            .where(col(User.id) == user.id, col(User.version) == change.version)
+            .values(version=change.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            raise Conflict(STALE_ACCOUNT)
         for field in editable:
             setattr(user, field, new[field])
         user.username_key = rules.username_key(user.username)
-        user.version += 1
+        user.version = change.version + 1
         session.add(user)
         audit.record(
             session,
@@ -598,19 +608,23 @@ def accept_conditions(session: Session, actor: Actor, version: str) -> None:
         raise ValidationFailed(
             {"accept": "The conditions of use changed while you were reading. Read them again."}
         )
-    with transaction(session):
-        if has_accepted_current_conditions(session, actor.user_id):
-            return
-        _accept(session, actor.user_id, actor.client_ip)
-        audit.record(
-            session,
-            actor_user_id=actor.user_id,
-            event=AuditEventType.USER_CONDITIONS_ACCEPTED,
-            subject_type="user",
-            subject_id=actor.user_id,
-            after={"version": CONDITIONS_VERSION},
-            client_ip=actor.client_ip,
-        )
+    try:
+        with transaction(session):
+            if has_accepted_current_conditions(session, actor.user_id):
+                return
+            _accept(session, actor.user_id, actor.client_ip)
+            audit.record(
+                session,
+                actor_user_id=actor.user_id,
+                event=AuditEventType.USER_CONDITIONS_ACCEPTED,
+                subject_type="user",
+                subject_id=actor.user_id,
+                after={"version": CONDITIONS_VERSION},
+                client_ip=actor.client_ip,
+            )
+    except IntegrityError:
+        # A double click: the other request recorded this acceptance first (unique row).
+        return
 
 
 def list_emails(session: Session, actor: Actor, page: int, page_size: int) -> Page[EmailRow]:
@@ -666,11 +680,11 @@ def list_accounts(
     statement = select(User).order_by(col(User.id).desc())
     wanted = query.strip().casefold()[:100]
     if wanted:
-        pattern = f"%{wanted}%"
+        # autoescape: a typed "%" or "_" is searched for, not used as a LIKE wildcard.
         statement = statement.where(
-            func.lower(User.username).like(pattern)
-            | func.lower(User.email).like(pattern)
-            | func.lower(User.first_name + " " + User.last_name).like(pattern)
+            func.lower(User.username).contains(wanted, autoescape=True)
+            | func.lower(User.email).contains(wanted, autoescape=True)
+            | func.lower(User.first_name + " " + User.last_name).contains(wanted, autoescape=True)
         )
     rows, total = fetch_page(session, statement, page, page_size)
     return Page(

@@ -230,7 +230,7 @@ def resolve_session(session: Session, cookie_value: str | None) -> tuple[User, U
 def sign_out(session: Session, session_id: int, user_id: int, client_ip: str | None) -> None:
     """Revoke one session (the browser's cookie stops working at once)."""
     with transaction(session):
-        session.exec(
+        result = session.exec(
             update(UserSession)
             .where(
                 UserSession.id == session_id,
@@ -239,6 +239,8 @@ def sign_out(session: Session, session_id: int, user_id: int, client_ip: str | N
             )
             .values(revoked_at=clock.now())
         )
+        if result.rowcount != 1:
+            return  # already signed out, or not this user's session: nothing changed
         audit.record(
             session,
             actor_user_id=user_id,

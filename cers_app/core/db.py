@@ -101,7 +101,16 @@ def on_commit(session: Session, callback: Callable[[], None]) -> None:
 
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
-    """The one transaction a service owns; refuses to nest (SQLAlchemy raises if one is open)."""
+    """The one transaction a service owns; refuses to nest.
+
+    The check comes first: a refused inner call must not touch the outer transaction's
+    after-commit callbacks (its emails would silently never be sent).
+    """
+    if session.in_transaction():
+        raise RuntimeError(
+            "a transaction is already open on this session: services own their transaction "
+            "and do not nest"
+        )
     session.info[_AFTER_COMMIT] = []
     try:
         with session.begin():

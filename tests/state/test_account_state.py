@@ -78,7 +78,7 @@ async def test_it_pages_the_email_history_and_opens_only_own_messages(database, 
     await EmailHistoryState.open_message.fn(state, state.rows[0]["id"])
     assert "lenalead" in state.open_body
 
-    foreign = [m for m in helpers.emails() if m.user_id == other][0]
+    foreign = next(m for m in helpers.emails() if m.user_id == other)
     state.open_body = ""
     await EmailHistoryState.open_message.fn(state, str(foreign.id))
     assert state.open_body == ""

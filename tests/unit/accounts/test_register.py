@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import replace
 
 import pytest
@@ -252,3 +253,37 @@ def test_it_sends_nothing_when_the_registration_is_refused(database):
     _refusal(replace(helpers.registration(), password_confirm="nope"))
 
     assert helpers.emails() == []
+
+
+def test_it_lets_only_one_of_two_simultaneous_sign_ups_have_a_username(database, monkeypatch):
+    # Both sign-ups pass the "is it taken?" check before either inserts: a real race,
+    # decided by the unique index, whose loser gets the ordinary field message.
+    both_checked = threading.Barrier(2, timeout=10)
+    real_check = service._username_taken
+
+    def check_then_wait(session, username, except_user_id=None):
+        taken = real_check(session, username, except_user_id)
+        both_checked.wait()
+        return taken
+
+    monkeypatch.setattr(service, "_username_taken", check_then_wait)
+    outcomes: list[object] = []
+
+    def sign_up(email: str) -> None:
+        try:
+            outcomes.append(helpers.register("lenalead", email=email))
+        except Exception as exc:  # noqa: BLE001 - the test inspects whatever was raised
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=sign_up, args=(f"lena{n}@example.com",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    [winner] = [o for o in outcomes if isinstance(o, int)]
+    [loser] = [o for o in outcomes if not isinstance(o, int)]
+    assert isinstance(loser, ValidationFailed), repr(loser)
+    assert loser.fields == {"username": service.USERNAME_TAKEN}
+    assert support.count(User) == 1
+    assert [m.user_id for m in helpers.emails()] == [winner]

@@ -52,7 +52,7 @@ def main() -> None:
     import bcrypt
     import sqlalchemy as sa
 
-    from cers_app import access
+    from cers_app.access import identity
     from cers_app.accounts import service, sessions
     from cers_app.accounts.views import Registration
     from cers_app.core import db
@@ -83,10 +83,10 @@ def main() -> None:
         password,
         Portal.BUSINESS,
         client_ip="127.0.0.1",
-        portal_check=access.portal_refusal,
+        portal_check=identity.portal_refusal,
     )
     opened = db.run(sessions.open_session, grant.token, client_ip="127.0.0.1", user_agent="b")
-    cookie = f"{access.SESSION_COOKIE}={opened.cookie_value}"
+    cookie = f"{identity.SESSION_COOKIE}={opened.cookie_value}"
 
     print(f"database: {url.split('://')[0]}   bcrypt cost {get_settings().bcrypt_rounds}")
 
@@ -94,7 +94,7 @@ def main() -> None:
         db.run(lambda s: s.execute(sa.text("SELECT 1")).scalar_one())
 
     def resolve() -> None:
-        assert db.run(access.resolve_actor, cookie, "127.0.0.1") is not None
+        assert db.run(identity.resolve_actor, cookie, "127.0.0.1") is not None
 
     yard = timed(select_one, 300)
     report("gate: resolve actor per event", timed(resolve, 300), "SELECT 1 round trip", yard)
@@ -111,7 +111,7 @@ def main() -> None:
             password,
             Portal.BUSINESS,
             client_ip="127.0.0.2",
-            portal_check=access.portal_refusal,
+            portal_check=identity.portal_refusal,
         )
 
     report("sign-in: password step", timed(check, 15), "one bcrypt verify", timed(raw_bcrypt, 15))

@@ -6,11 +6,12 @@ import reflex as rx
 from reflex_base.event import EventSpec
 
 import cers_app.models  # noqa: F401  (every table, before anything touches the database)
+from cers_app.access.gate import AuthGate
+from cers_app.access.pages import PAGES as ACCESS_PAGES
 from cers_app.accounts.pages import PAGES as ACCOUNT_PAGES
 from cers_app.admin.pages import PAGES as ADMIN_PAGES
 from cers_app.core import logs
 from cers_app.core.settings import get_settings
-from cers_app.gate import AuthGate
 from cers_app.home.pages import PAGES as HOME_PAGES
 from cers_app.http_api import build_api
 from cers_app.regulator.pages import PAGES as REGULATOR_PAGES
@@ -35,4 +36,4 @@ app = rx.App(
     backend_exception_handler=_backend_exception,
 )
 app.add_middleware(AuthGate())
-add_pages(app, [*ACCOUNT_PAGES, *HOME_PAGES, *REGULATOR_PAGES, *ADMIN_PAGES])
+add_pages(app, [*ACCESS_PAGES, *ACCOUNT_PAGES, *HOME_PAGES, *REGULATOR_PAGES, *ADMIN_PAGES])

@@ -28,7 +28,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.accounts import sessions
 from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
@@ -92,7 +92,7 @@ async def open_session(request: Request) -> Response:
         log.info("sign-in token refused: %s", exc.message)
         return RedirectResponse(routes.with_query(routes.SIGN_IN, problem="expired"), 303)
     actor = await asyncio.to_thread(
-        db.run, access.resolve_actor, f"{access.SESSION_COOKIE}={opened.cookie_value}", None
+        db.run, identity.resolve_actor, f"{identity.SESSION_COOKIE}={opened.cookie_value}", None
     )
     if actor is not None and Permission.ACCOUNT not in actor.permissions:
         target = routes.ACCEPT_CONDITIONS
@@ -100,7 +100,7 @@ async def open_session(request: Request) -> Response:
         target = _home_url(opened.portal, actor)
     response = RedirectResponse(target, 303)
     response.set_cookie(
-        access.SESSION_COOKIE,
+        identity.SESSION_COOKIE,
         opened.cookie_value,
         max_age=opened.max_age_seconds,
         path="/",
@@ -123,7 +123,7 @@ async def sign_out(request: Request) -> Response:
             db.run, sessions.sign_out, actor.session_id, actor.user_id, client_ip(request)
         )
     response = RedirectResponse(routes.with_query(routes.LANDING, signed_out="1"), 303)
-    response.delete_cookie(access.SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(identity.SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 
@@ -190,7 +190,7 @@ def _enforce(policy: RoutePolicy, endpoint: Endpoint) -> Endpoint:
         if policy is RoutePolicy.SESSION:
             request.state.actor = await asyncio.to_thread(
                 db.run,
-                access.resolve_actor,
+                identity.resolve_actor,
                 request.headers.get("cookie"),
                 client_ip(request),
             )

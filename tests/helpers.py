@@ -85,7 +85,7 @@ def audit_events(event: str | None = None) -> list[AuditEvent]:
 
 def sign_in(username: str, password: str = PASSWORD, portal: Portal = Portal.BUSINESS) -> Actor:
     """Sign in through the real two steps and return the actor of the new session."""
-    from cers_app import access
+    from cers_app.access import identity
 
     grant = db.run(
         sessions.check_password,
@@ -93,9 +93,9 @@ def sign_in(username: str, password: str = PASSWORD, portal: Portal = Portal.BUS
         password,
         portal,
         client_ip=IP,
-        portal_check=access.portal_refusal,
+        portal_check=identity.portal_refusal,
     )
     opened = db.run(sessions.open_session, grant.token, client_ip=IP, user_agent="pytest")
-    actor = db.run(access.resolve_actor, f"{access.SESSION_COOKIE}={opened.cookie_value}", IP)
+    actor = db.run(identity.resolve_actor, f"{identity.SESSION_COOKIE}={opened.cookie_value}", IP)
     assert actor is not None
     return actor

@@ -17,7 +17,6 @@ from cers_app.accounts.state import (
     PasswordState,
     ResendActivationState,
     ResetPasswordState,
-    SignInState,
     SignUpState,
 )
 from cers_app.core import routes
@@ -28,21 +27,8 @@ from cers_app.ui.forms import (
     submit_button,
     text_field,
 )
-from cers_app.ui.layout import PageSpec, card, narrow, shell
-from cers_app.ui.native import leave_for
+from cers_app.ui.layout import PageSpec, card, narrow, page_title, shell, small_link
 from cers_app.ui.session import SessionState
-
-
-def _title(text: str, sub: str | None = None) -> rx.Component:
-    return rx.vstack(
-        rx.heading(text, size="7", as_="h1"),
-        rx.cond(sub is not None, rx.text(sub or "", color_scheme="gray")),
-        spacing="1",
-    )
-
-
-def _link(label: str, href: str, id: str) -> rx.Component:
-    return rx.link(label, href=href, id=id, size="2")
 
 
 def landing() -> rx.Component:
@@ -105,109 +91,6 @@ def landing() -> rx.Component:
                 id="landing-sign-up",
             ),
         ),
-    )
-
-
-def _sign_in_username_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            text_field(
-                "Username",
-                "username",
-                SignInState.errors,
-                id="signin-username",
-                autocomplete="username",
-                default_value=SignInState.username,
-                max_length=16,
-                auto_focus=True,
-            ),
-            submit_button("Continue", id="signin-continue"),
-            spacing="3",
-        ),
-        on_submit=SignInState.submit_username,
-        id="signin-username-form",
-    )
-
-
-def _sign_in_password_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.hstack(
-                rx.text("Username: ", rx.text.strong(SignInState.username), size="2"),
-                rx.button(
-                    "Change",
-                    type="button",
-                    variant="ghost",
-                    size="1",
-                    on_click=SignInState.change_username,
-                    id="signin-change-username",
-                ),
-                align="center",
-            ),
-            rx.callout.root(
-                rx.callout.text("Your password protection phrase:"),
-                rx.callout.text(rx.text.strong(SignInState.phrase, id="signin-phrase")),
-                rx.callout.text(
-                    "Only enter your password if this is the phrase you chose.", size="1"
-                ),
-                color_scheme="teal",
-                variant="surface",
-            ),
-            text_field(
-                "Password",
-                "password",
-                SignInState.errors,
-                id="signin-password",
-                type="password",
-                autocomplete="current-password",
-                auto_focus=True,
-            ),
-            submit_button("Sign In", id="signin-submit"),
-            spacing="3",
-        ),
-        on_submit=SignInState.submit_password,
-        id="signin-password-form",
-    )
-
-
-def sign_in() -> rx.Component:
-    return shell(
-        narrow(
-            _title(SignInState.portal_title),
-            rx.cond(
-                SignInState.notice != "",
-                rx.callout(SignInState.notice, icon="info", id="signin-notice"),
-            ),
-            leave_for(SignInState.leave_url, "Signing you in...", id="signin-continue-link"),
-            card(
-                rx.cond(
-                    SignInState.step == "password",
-                    _sign_in_password_form(),
-                    _sign_in_username_form(),
-                )
-            ),
-            rx.flex(
-                _link("Forgot your username?", routes.FORGOT_USERNAME, "signin-forgot-username"),
-                _link("Forgot your password?", routes.FORGOT_PASSWORD, "signin-forgot-password"),
-                _link("Resend activation email", routes.RESEND_ACTIVATION, "signin-resend"),
-                _link("Create New Account", routes.SIGN_UP, "signin-sign-up"),
-                wrap="wrap",
-                spacing="3",
-            ),
-            rx.cond(
-                SignInState.portal == "regulator",
-                _link(
-                    "Business user? Use the Business Portal",
-                    routes.with_query(routes.SIGN_IN, portal="business"),
-                    "signin-other-portal",
-                ),
-                _link(
-                    "Regulator staff? Use the Regulator Portal",
-                    routes.with_query(routes.SIGN_IN, portal="regulator"),
-                    "signin-other-portal",
-                ),
-            ),
-        )
     )
 
 
@@ -329,13 +212,13 @@ def sign_up() -> rx.Component:
             "If it does not arrive, check your spam folder or ask for a new one.",
             id="signup-done",
         ),
-        _link("Resend activation email", routes.RESEND_ACTIVATION, "signup-resend"),
+        small_link("Resend activation email", routes.RESEND_ACTIVATION, "signup-resend"),
     )
     return shell(
         narrow(
-            _title("Create New Account", "Every field is required."),
+            page_title("Create New Account", "Every field is required."),
             rx.cond(SignUpState.done, done, form),
-            _link("Already have an account? Sign in", routes.SIGN_IN, "signup-sign-in"),
+            small_link("Already have an account? Sign in", routes.SIGN_IN, "signup-sign-in"),
         )
     )
 
@@ -343,7 +226,7 @@ def sign_up() -> rx.Component:
 def _token_result(state: type, title: str, next_link: rx.Component) -> rx.Component:
     return shell(
         narrow(
-            _title(title),
+            page_title(title),
             rx.match(
                 state.status,
                 ("working", rx.hstack(rx.spinner(), rx.text("One moment..."))),
@@ -367,8 +250,8 @@ def activate() -> rx.Component:
         ActivateState,
         "Activate your account",
         rx.flex(
-            _link("Sign in", routes.SIGN_IN, "activate-sign-in"),
-            _link("Resend activation email", routes.RESEND_ACTIVATION, "activate-resend"),
+            small_link("Sign in", routes.SIGN_IN, "activate-sign-in"),
+            small_link("Resend activation email", routes.RESEND_ACTIVATION, "activate-resend"),
             spacing="4",
         ),
     )
@@ -378,7 +261,7 @@ def confirm_email() -> rx.Component:
     return _token_result(
         ConfirmEmailState,
         "Confirm your new email address",
-        _link("Go to my account", routes.ACCOUNT, "confirm-email-account"),
+        small_link("Go to my account", routes.ACCOUNT, "confirm-email-account"),
     )
 
 
@@ -393,7 +276,7 @@ def _request_page(
 ) -> rx.Component:
     return shell(
         narrow(
-            _title(title, intro),
+            page_title(title, intro),
             rx.cond(
                 state.sent,
                 rx.callout(sent_text, icon="mail", color_scheme="green", id=f"{id}-sent"),
@@ -405,7 +288,7 @@ def _request_page(
                     )
                 ),
             ),
-            _link("Back to sign in", routes.SIGN_IN, f"{id}-back"),
+            small_link("Back to sign in", routes.SIGN_IN, f"{id}-back"),
         )
     )
 
@@ -515,7 +398,7 @@ def reset_password() -> rx.Component:
     )
     return shell(
         narrow(
-            _title("Reset your password"),
+            page_title("Reset your password"),
             rx.match(
                 ResetPasswordState.status,
                 ("working", form),
@@ -536,8 +419,10 @@ def reset_password() -> rx.Component:
                 ),
             ),
             rx.flex(
-                _link("Sign in", routes.with_query(routes.SIGN_IN, done="reset"), "reset-sign-in"),
-                _link("Ask for a new link", routes.FORGOT_PASSWORD, "reset-new-link"),
+                small_link(
+                    "Sign in", routes.with_query(routes.SIGN_IN, done="reset"), "reset-sign-in"
+                ),
+                small_link("Ask for a new link", routes.FORGOT_PASSWORD, "reset-new-link"),
                 spacing="4",
             ),
         )
@@ -547,7 +432,7 @@ def reset_password() -> rx.Component:
 def conditions() -> rx.Component:
     return shell(
         narrow(
-            _title("Conditions of use", f"Version {VERSION}"),
+            page_title("Conditions of use", f"Version {VERSION}"),
             card(_conditions_list()),
         )
     )
@@ -556,7 +441,7 @@ def conditions() -> rx.Component:
 def accept_conditions() -> rx.Component:
     return shell(
         narrow(
-            _title(
+            page_title(
                 "Please accept the conditions of use",
                 "They changed since you last accepted them, or you have not accepted them yet.",
             ),
@@ -869,7 +754,6 @@ def email_history() -> rx.Component:
 
 PAGES = [
     PageSpec(routes.LANDING, landing, "Welcome"),
-    PageSpec(routes.SIGN_IN, sign_in, "Sign In", (SignInState.load,)),
     PageSpec(routes.SIGN_UP, sign_up, "Create New Account", (SignUpState.load,)),
     PageSpec(routes.ACTIVATE, activate, "Activate Account", (ActivateState.load,)),
     PageSpec(

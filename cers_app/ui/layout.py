@@ -104,6 +104,19 @@ def shell(*children: rx.Component) -> rx.Component:
     )
 
 
+def page_title(text: str | rx.Var, sub: str | None = None) -> rx.Component:
+    """The page's one h1, with an optional grey line under it."""
+    return rx.vstack(
+        rx.heading(text, size="7", as_="h1"),
+        rx.cond(sub is not None, rx.text(sub or "", color_scheme="gray")),
+        spacing="1",
+    )
+
+
+def small_link(label: str, href: str, id: str) -> rx.Component:
+    return rx.link(label, href=href, id=id, size="2")
+
+
 def card(*children: rx.Component, **props: Any) -> rx.Component:
     return rx.card(rx.vstack(*children, spacing="3", align="stretch"), width="100%", **props)
 

@@ -20,7 +20,7 @@ from reflex_base.registry import RegistrationContext
 from reflex_base.utils.exceptions import UploadTypeError, UploadValueError
 
 import cers_app.cers_app  # noqa: F401  (registers every state and handler)
-from cers_app import gate
+from cers_app.access import gate
 from cers_app.core.permissions import PUBLIC, Permission, policy_of
 
 PUBLIC_LIST = Path(__file__).with_name("public_handlers.txt")

@@ -23,7 +23,7 @@ from typing import Any
 import simple_websocket
 from reflex_base.constants.state import FIELD_MARKER
 
-from cers_app import gate
+from cers_app.access import gate
 
 NAMESPACE = "/_event"
 EVENT_FRAME = f"42{NAMESPACE},"

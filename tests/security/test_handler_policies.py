@@ -16,7 +16,7 @@ import reflex as rx
 from reflex_base.event import Event
 from reflex_base.utils.form import FORM_DATA_ENTRIES_KEY as REFLEX_FORM_DATA_KEY
 
-from cers_app import gate
+from cers_app.access import gate
 from cers_app.core import handler_args
 from cers_app.core.permissions import PUBLIC, Permission, public, requires
 from tests.security.handlers import (

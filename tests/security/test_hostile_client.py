@@ -27,7 +27,8 @@ import pytest
 from reflex_base.constants.compiler import CompileVars
 from sqlmodel import Session
 
-from cers_app import access, demo, gate
+from cers_app import demo
+from cers_app.access import gate, identity
 from cers_app.core.handler_args import FORM_DATA_ENTRIES_KEY
 from cers_app.core.permissions import Permission
 from tests.security import backend as server
@@ -39,7 +40,7 @@ HANDLERS = all_handlers()
 REVIEWED_PUBLIC = reviewed_public_names()
 ROOT = "reflex___state____state"
 ADMIN_LOAD = f"{ROOT}.cers_app___admin___state____admin_state.load"
-SIGN_IN_STATE = f"{ROOT}.cers_app___accounts___state____sign_in_state"
+SIGN_IN_STATE = f"{ROOT}.cers_app___access___state____sign_in_state"
 EMAIL_HISTORY = f"{ROOT}.cers_app___accounts___state____email_history_state"
 REGULATOR_REFUSAL = "That page is part of the Regulator Portal."
 BUSINESS_PERMISSIONS = frozenset(
@@ -153,11 +154,11 @@ def test_anonymous_client_can_call_nothing_it_should_not(
     "cookie",
     [
         "",
-        f"{access.SESSION_COOKIE}=",
-        f"{access.SESSION_COOKIE}={'A' * 43}",
-        f"{access.SESSION_COOKIE}={'x' * 5000}",
-        f'{access.SESSION_COOKIE}="unterminated',
-        f"{access.SESSION_COOKIE}=a; {access.SESSION_COOKIE}=b",
+        f"{identity.SESSION_COOKIE}=",
+        f"{identity.SESSION_COOKIE}={'A' * 43}",
+        f"{identity.SESSION_COOKIE}={'x' * 5000}",
+        f'{identity.SESSION_COOKIE}="unterminated',
+        f"{identity.SESSION_COOKIE}=a; {identity.SESSION_COOKIE}=b",
         "other=1; cers_session_x=2",
     ],
     ids=["blank", "empty", "token-shaped", "huge", "malformed", "twice", "lookalike"],
@@ -259,7 +260,7 @@ def _sign_in_over_the_socket(backend: server.Backend, who: demo.DemoUser = demo.
     assert response.headers["location"] == ("/regulator" if who is demo.REGULATOR else "/home")
     set_cookie = response.headers["set-cookie"]
     assert "HttpOnly" in set_cookie and "samesite=strict" in set_cookie.lower(), set_cookie
-    value = response.cookies[access.SESSION_COOKIE]
+    value = response.cookies[identity.SESSION_COOKIE]
     assert value
     return value
 
@@ -268,7 +269,7 @@ def test_the_canary_is_reachable_by_the_regulator(
     backend: server.Backend, log_window: None
 ) -> None:
     """Positive control: the canary is where the protocol can reach it, for the right person."""
-    cookie = f"{access.SESSION_COOKIE}={_sign_in_over_the_socket(backend, demo.REGULATOR)}"
+    cookie = f"{identity.SESSION_COOKIE}={_sign_in_over_the_socket(backend, demo.REGULATOR)}"
     with SocketClient(backend.port, cookie=cookie) as client:
         reply = client.call(f"{ROOT}.cers_app___regulator___state____regulator_home_state.load", {})
         assert backend.canary in json.dumps(reply.vars("memberships")), reply.describe()
@@ -278,10 +279,10 @@ def test_business_user_is_refused_regulator_and_admin_handlers(
     backend: server.Backend, log_window: None
 ) -> None:
     session_value = _sign_in_over_the_socket(backend)
-    cookie = f"{access.SESSION_COOKIE}={session_value}"
+    cookie = f"{identity.SESSION_COOKIE}={session_value}"
     engine = backend.engine()
     with Session(engine) as session:
-        actor = access.resolve_actor(session, cookie, None)
+        actor = identity.resolve_actor(session, cookie, None)
     assert actor is not None and actor.username == demo.BUSINESS.username
     assert actor.permissions == BUSINESS_PERMISSIONS
     ignore = {"user_session": {"last_seen_at"}}
@@ -325,7 +326,7 @@ def test_business_user_is_refused_regulator_and_admin_handlers(
 
 def test_email_history_is_scoped_to_the_caller(backend: server.Backend, log_window: None) -> None:
     """A business user asking for the regulator's email by id gets a not-found answer."""
-    cookie = f"{access.SESSION_COOKIE}={_sign_in_over_the_socket(backend)}"
+    cookie = f"{identity.SESSION_COOKIE}={_sign_in_over_the_socket(backend)}"
     with SocketClient(backend.port, cookie=cookie) as client:
         client.call(f"{EMAIL_HISTORY}.load", {})
         reply = client.call(

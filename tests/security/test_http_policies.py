@@ -16,7 +16,8 @@ import pytest
 from sqlmodel import select
 from starlette.routing import Route
 
-from cers_app import access, http_api
+from cers_app import http_api
+from cers_app.access import identity
 from cers_app.accounts import sessions
 from cers_app.accounts.models import UserSession
 from cers_app.core import clock, db, routes
@@ -52,7 +53,7 @@ def _grant(username: str = "lenalead", portal: Portal = Portal.BUSINESS) -> str:
         helpers.PASSWORD,
         portal,
         client_ip=helpers.IP,
-        portal_check=access.portal_refusal,
+        portal_check=identity.portal_refusal,
     )
     return grant.token
 
@@ -70,7 +71,7 @@ def _session_cookie(response) -> tuple[str, str]:
     """(cookie value, raw Set-Cookie header) of the one session cookie the response sets."""
     headers = response.headers.get_list("set-cookie")
     assert len(headers) == 1, headers
-    morsel = _set_cookies(response)[0][access.SESSION_COOKIE]
+    morsel = _set_cookies(response)[0][identity.SESSION_COOKIE]
     return morsel.value, headers[0]
 
 
@@ -174,14 +175,14 @@ def test_a_good_token_sets_a_strict_httponly_cookie_once(client: TestClient) -> 
     assert response.headers["location"] == routes.BUSINESS_HOME
     assert response.headers["cache-control"] == "no-store"
     value, raw = _session_cookie(response)
-    morsel = _set_cookies(response)[0][access.SESSION_COOKIE]
+    morsel = _set_cookies(response)[0][identity.SESSION_COOKIE]
     assert morsel["httponly"] is True
     assert morsel["samesite"].lower() == "strict"
     assert morsel["path"] == "/"
     assert not morsel["secure"], "plain-http base URL: a Secure cookie would never come back"
     assert int(morsel["max-age"]) == get_settings().session_max_hours * 3600
     assert token not in raw, "the cookie must be a new secret, not the sign-in token"
-    actor = db.run(access.resolve_actor, f"{access.SESSION_COOKIE}={value}", None)
+    actor = db.run(identity.resolve_actor, f"{identity.SESSION_COOKIE}={value}", None)
     assert actor is not None and actor.username == "lenalead"
 
     again = _open(client, token)
@@ -201,7 +202,7 @@ def test_the_cookie_is_secure_when_the_site_is_https(
     with _client() as client:
         response = _open(client, token)
     _value, raw = _session_cookie(response)
-    morsel = _set_cookies(response)[0][access.SESSION_COOKIE]
+    morsel = _set_cookies(response)[0][identity.SESSION_COOKIE]
     assert morsel["secure"] is True, raw
     assert morsel["httponly"] is True
 
@@ -216,19 +217,19 @@ def _signed_in(client: TestClient) -> str:
 
 
 def _live(cookie_value: str) -> bool:
-    cookie = f"{access.SESSION_COOKIE}={cookie_value}"
-    return db.run(access.resolve_actor, cookie, None) is not None
+    cookie = f"{identity.SESSION_COOKIE}={cookie_value}"
+    return db.run(identity.resolve_actor, cookie, None) is not None
 
 
 def test_sign_out_revokes_the_session_and_clears_the_cookie(client: TestClient) -> None:
     value = _signed_in(client)
     response = client.post(
         routes.AUTH_SIGN_OUT,
-        headers={"cookie": f"{access.SESSION_COOKIE}={value}", "origin": "http://testserver"},
+        headers={"cookie": f"{identity.SESSION_COOKIE}={value}", "origin": "http://testserver"},
     )
     assert response.status_code == 303
     assert response.headers["location"] == routes.with_query(routes.LANDING, signed_out="1")
-    cleared = _set_cookies(response)[0][access.SESSION_COOKIE]
+    cleared = _set_cookies(response)[0][identity.SESSION_COOKIE]
     assert cleared.value == ""
     assert cleared["max-age"] == "0"
     assert cleared["httponly"] is True
@@ -241,7 +242,7 @@ def test_sign_out_refuses_a_cross_origin_post(client: TestClient) -> None:
     value = _signed_in(client)
     response = client.post(
         routes.AUTH_SIGN_OUT,
-        headers={"cookie": f"{access.SESSION_COOKIE}={value}", "origin": "https://evil.example"},
+        headers={"cookie": f"{identity.SESSION_COOKIE}={value}", "origin": "https://evil.example"},
     )
     assert response.status_code == 403
     assert not response.headers.get_list("set-cookie")
@@ -253,7 +254,7 @@ def test_sign_out_refuses_a_cross_origin_post(client: TestClient) -> None:
 def test_sign_out_is_post_only(client: TestClient) -> None:
     value = _signed_in(client)
     response = client.get(
-        routes.AUTH_SIGN_OUT, headers={"cookie": f"{access.SESSION_COOKIE}={value}"}
+        routes.AUTH_SIGN_OUT, headers={"cookie": f"{identity.SESSION_COOKIE}={value}"}
     )
     assert response.status_code == 405
     assert _live(value)
@@ -262,10 +263,10 @@ def test_sign_out_is_post_only(client: TestClient) -> None:
 def test_sign_out_without_a_session_only_clears_the_cookie(client: TestClient) -> None:
     value = _signed_in(client)
     response = client.post(
-        routes.AUTH_SIGN_OUT, headers={"cookie": f"{access.SESSION_COOKIE}=forged-{value[:10]}"}
+        routes.AUTH_SIGN_OUT, headers={"cookie": f"{identity.SESSION_COOKIE}=forged-{value[:10]}"}
     )
     assert response.status_code == 303
-    assert _set_cookies(response)[0][access.SESSION_COOKIE].value == ""
+    assert _set_cookies(response)[0][identity.SESSION_COOKIE].value == ""
     assert _live(value), "someone else's session must not be touched"
 
 

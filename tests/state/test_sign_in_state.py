@@ -1,4 +1,4 @@
-from cers_app.accounts.state import SignInState
+from cers_app.access.state import SignInState
 from cers_app.core import routes
 from tests import helpers
 

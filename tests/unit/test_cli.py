@@ -11,14 +11,14 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlmodel import select
 
-from cers_app import access, demo
+from cers_app import demo
 from cers_app.accounts.models import ConditionsAcceptance, User
 from cers_app.agencies import service as agencies
 from cers_app.agencies.models import Agency, AgencyMember
 from cers_app.cli import cli
 from cers_app.core import db
 from cers_app.core.passwords import verify_secret
-from cers_app.core.permissions import Portal
+from cers_app.core.permissions import Permission, Portal
 from cers_app.core.settings import PROJECT_ROOT, get_settings, reload_settings
 from tests import helpers
 from tests.unit import support
@@ -171,9 +171,9 @@ def test_it_seeds_the_demo_agency_and_users(database):
     assert db.run(agencies.find_agency_id, demo.DEMO_AGENCY_CODE) is not None
     [membership] = db.run(lambda s: list(s.exec(select(AgencyMember)).all()))
     assert membership.role == "admin"
-    assert helpers.sign_in("demobiz", demo.BUSINESS.password).can(access.Permission.BUSINESS_PORTAL)
+    assert helpers.sign_in("demobiz", demo.BUSINESS.password).can(Permission.BUSINESS_PORTAL)
     regulator = helpers.sign_in("demoreg", demo.REGULATOR.password, portal=Portal.REGULATOR)
-    assert regulator.can(access.Permission.REGULATOR_PORTAL)
+    assert regulator.can(Permission.REGULATOR_PORTAL)
     assert helpers.emails() == []
 
 
@@ -221,7 +221,7 @@ def test_it_creates_an_activated_system_administrator(database, frozen_clock):
     [event] = helpers.audit_events("USER_CREATED_BY_ADMIN")
     assert event.after == {"username": "adminsam", "system_admin": True}
     assert helpers.emails() == []
-    assert helpers.sign_in("adminsam").can(access.Permission.SIGNED_IN)
+    assert helpers.sign_in("adminsam").can(Permission.SIGNED_IN)
 
 
 def test_it_prompts_for_the_password_and_answer_without_echoing_them(database):

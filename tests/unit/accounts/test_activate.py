@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.accounts import service, sessions
 from cers_app.accounts.models import UserStatus
 from cers_app.core import clock, db
@@ -43,7 +43,7 @@ def test_it_refuses_to_sign_in_before_activation(database):
             helpers.PASSWORD,
             Portal.BUSINESS,
             client_ip=helpers.IP,
-            portal_check=access.portal_refusal,
+            portal_check=identity.portal_refusal,
         )
 
     assert "not activated yet" in caught.value.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.accounts import service, sessions
 from cers_app.accounts.models import UserSession
 from cers_app.core import db
@@ -96,7 +96,7 @@ def test_it_reports_a_wrong_current_password_and_a_weak_new_one_together(lena):
 def test_it_signs_out_every_other_session_but_keeps_this_one(lena):
     other_browser = _cookie("lenalead")
     this_browser = _cookie("lenalead")
-    actor = db.run(access.resolve_actor, f"{access.SESSION_COOKIE}={this_browser}", helpers.IP)
+    actor = db.run(identity.resolve_actor, f"{identity.SESSION_COOKIE}={this_browser}", helpers.IP)
 
     _change(actor)
 
@@ -116,7 +116,7 @@ def _cookie(username: str) -> str:
         helpers.PASSWORD,
         Portal.BUSINESS,
         client_ip=helpers.IP,
-        portal_check=access.portal_refusal,
+        portal_check=identity.portal_refusal,
     )
     opened = db.run(sessions.open_session, grant.token, client_ip=helpers.IP, user_agent=None)
     return opened.cookie_value

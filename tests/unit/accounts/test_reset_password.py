@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.accounts import service, sessions
 from cers_app.accounts.models import AccountToken, UserSession
 from cers_app.core import clock, db
@@ -139,7 +139,7 @@ def test_it_ends_every_session_of_the_account(lena):
             helpers.PASSWORD,
             Portal.BUSINESS,
             client_ip=helpers.IP,
-            portal_check=access.portal_refusal,
+            portal_check=identity.portal_refusal,
         )
         opened = db.run(sessions.open_session, grant.token, client_ip=helpers.IP, user_agent=None)
         cookies.append(opened.cookie_value)

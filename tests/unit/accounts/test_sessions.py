@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.accounts import sessions
 from cers_app.accounts.models import User, UserSession, UserStatus
 from cers_app.core import clock, db
@@ -25,7 +25,7 @@ def _grant(username: str = "lenalead", portal: Portal = Portal.BUSINESS):
         helpers.PASSWORD,
         portal,
         client_ip=helpers.IP,
-        portal_check=access.portal_refusal,
+        portal_check=identity.portal_refusal,
     )
 
 

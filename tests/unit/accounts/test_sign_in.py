@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.accounts import sessions
 from cers_app.accounts.models import AccountToken, User, UserStatus
 from cers_app.core import clock, db
@@ -31,7 +31,7 @@ def _check(username: str, password: str = helpers.PASSWORD, *, ip: str = helpers
         password,
         portal or Portal.BUSINESS,
         client_ip=ip,
-        portal_check=access.portal_refusal,
+        portal_check=identity.portal_refusal,
     )
 
 
@@ -248,8 +248,8 @@ def test_it_refuses_the_regulator_portal_without_an_agency_role(lena):
         _check("lenalead", portal=Portal.REGULATOR)
 
     assert caught.value.message == NO_AGENCY_ROLE
-    assert db.run(access.portal_refusal, lena.id, Portal.REGULATOR) == NO_AGENCY_ROLE
-    assert db.run(access.portal_refusal, lena.id, Portal.BUSINESS) is None
+    assert db.run(identity.portal_refusal, lena.id, Portal.REGULATOR) == NO_AGENCY_ROLE
+    assert db.run(identity.portal_refusal, lena.id, Portal.BUSINESS) is None
 
 
 def test_it_lets_a_regulator_into_the_regulator_portal(rita):

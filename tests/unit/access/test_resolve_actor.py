@@ -1,11 +1,11 @@
-"""access.resolve_actor: the permissions a session holds right now, re-read for every event."""
+"""identity.resolve_actor: the permissions a session holds right now, re-read for every event."""
 
 from __future__ import annotations
 
 import pytest
 from sqlmodel import select
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.accounts import service, sessions
 from cers_app.accounts.conditions import VERSION
 from cers_app.agencies.models import AgencyMember
@@ -24,14 +24,14 @@ def _cookie_for(username: str, portal: Portal = Portal.BUSINESS) -> str:
         helpers.PASSWORD,
         portal,
         client_ip=helpers.IP,
-        portal_check=access.portal_refusal,
+        portal_check=identity.portal_refusal,
     )
     opened = db.run(sessions.open_session, grant.token, client_ip=helpers.IP, user_agent=None)
-    return f"{access.SESSION_COOKIE}={opened.cookie_value}"
+    return f"{identity.SESSION_COOKIE}={opened.cookie_value}"
 
 
 def _actor(cookie_header: str | None, client_ip: str | None = helpers.IP):
-    return db.run(access.resolve_actor, cookie_header, client_ip)
+    return db.run(identity.resolve_actor, cookie_header, client_ip)
 
 
 def test_it_gives_a_business_user_the_business_portal(lena):
@@ -124,7 +124,7 @@ def test_it_finds_the_session_cookie_among_others(lena):
 
 
 @pytest.mark.parametrize(
-    "header", [None, "", "theme=dark", f"{access.SESSION_COOKIE}=forged", '"unbalanced']
+    "header", [None, "", "theme=dark", f"{identity.SESSION_COOKIE}=forged", '"unbalanced']
 )
 def test_it_resolves_no_actor_without_a_live_session(lena, header):
     _cookie_for("lenalead")

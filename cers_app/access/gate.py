@@ -19,7 +19,7 @@ from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.event import Event
 from reflex_base.registry import RegistrationContext
 
-from cers_app import access
+from cers_app.access import identity
 from cers_app.core import db, routes
 from cers_app.core.handler_args import PayloadError, check_payload
 from cers_app.core.permissions import (
@@ -146,7 +146,7 @@ class AuthGate(Middleware):
         # Database work runs in a thread so a slow query never blocks other users' events.
         actor = await asyncio.to_thread(
             db.run,
-            access.resolve_actor,
+            identity.resolve_actor,
             router.headers.cookie or None,
             router.session.client_ip or None,
         )

@@ -1,0 +1,1 @@
+"""Getting in: who the caller is (identity), the gate before every event, and signing in."""

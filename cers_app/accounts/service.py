@@ -302,10 +302,12 @@ def reset_password(
     Returns the username so the page can offer to sign in.
     """
     refused: dict[str, str] = {}
-    with transaction(session):
+    _token, user = account_tokens.peek(session, raw_token, TokenPurpose.PASSWORD_RESET)
+    key = throttle.RESET_ANSWER.key(str(user.id))
+    session.rollback()  # end the look-up; the counted transaction below reads it again
+    with throttle.counted_transaction(session, key):
         _token, user = account_tokens.peek(session, raw_token, TokenPurpose.PASSWORD_RESET)
         assert user.id is not None
-        key = throttle.RESET_ANSWER.key(str(user.id))
         throttle.check(session, throttle.RESET_ANSWER, key)
         checks = {
             "password": rules.check_password(

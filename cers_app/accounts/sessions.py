@@ -85,7 +85,7 @@ def check_password(
     client_key = throttle.SIGN_IN_PER_CLIENT.key(name_key, client_ip)
     account_key = throttle.SIGN_IN_PER_ACCOUNT.key(name_key)
     refusal: str | None = None
-    with transaction(session):
+    with throttle.counted_transaction(session, client_key, account_key):
         throttle.check(session, throttle.SIGN_IN_PER_CLIENT, client_key)
         throttle.check(session, throttle.SIGN_IN_PER_ACCOUNT, account_key)
         user = session.exec(select(User).where(User.username_key == name_key)).first()

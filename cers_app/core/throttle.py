@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from cers_app.core import clock
-from cers_app.core.db import UTCDateTime
+from cers_app.core.db import UTCDateTime, transaction
 from cers_app.core.errors import Throttled
 from cers_app.core.tokens import keyed_hash
 
@@ -96,3 +100,34 @@ def clear(session: Session, limit: Limit, key: str) -> None:
     session.exec(
         delete(ThrottleHit).where(ThrottleHit.bucket == limit.bucket, ThrottleHit.key == key)
     )
+
+
+# SQLite serves one process (the embedded default), so process-wide locks are enough there;
+# a fixed set of stripes bounds memory whatever the number of keys.
+_STRIPES = tuple(threading.Lock() for _ in range(64))
+
+
+@contextmanager
+def counted_transaction(session: Session, *keys: str) -> Iterator[Session]:
+    """The service's transaction, with attempts on the same `keys` taking turns.
+
+    Without this, parallel wrong passwords could each pass `check` before any of them is
+    counted by `hit`, and an attacker would get more tries than the limit allows.
+    PostgreSQL: transaction-scoped advisory locks (they hold across workers). SQLite: striped
+    process locks held until after the commit.
+    """
+    is_postgres = session.get_bind().dialect.name == "postgresql"
+    stripes = [] if is_postgres else sorted({int(key[:8], 16) % len(_STRIPES) for key in keys})
+    for index in stripes:
+        _STRIPES[index].acquire()
+    try:
+        with transaction(session):
+            if is_postgres:
+                for key in sorted(set(keys)):
+                    session.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(key[:15], 16)}
+                    )
+            yield session
+    finally:
+        for index in reversed(stripes):
+            _STRIPES[index].release()

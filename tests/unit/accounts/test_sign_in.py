@@ -274,3 +274,39 @@ def test_it_rehashes_the_password_when_the_cost_setting_changes(lena, monkeypatc
     new_hash = helpers.user(lena.id).password_hash
     assert new_hash.startswith("$2b$05$")
     assert verify_secret(helpers.PASSWORD, new_hash)
+
+
+def test_it_counts_parallel_wrong_passwords_one_at_a_time(lena, frozen_clock):
+    import threading
+
+    from cers_app.core import throttle
+
+    attempts = 12
+    start = threading.Barrier(attempts)
+    outcomes: list[str] = []
+
+    def guess() -> None:
+        start.wait()
+        try:
+            _check("lenalead", "Wrong-Password-1")
+        except Throttled:
+            outcomes.append("locked")
+        except ValidationFailed:
+            outcomes.append("wrong")
+
+    threads = [threading.Thread(target=guess) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    counted = db.run(
+        lambda s: s.exec(
+            select(throttle.ThrottleHit).where(
+                throttle.ThrottleHit.bucket == throttle.SIGN_IN_PER_CLIENT.bucket
+            )
+        ).all()
+    )
+    # Only five guesses ever reach the password check; every later one finds the lock shut.
+    assert sorted(outcomes) == ["locked"] * (attempts - 5) + ["wrong"] * 5
+    assert len(counted) == 5

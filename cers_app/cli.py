@@ -125,18 +125,7 @@ def _account_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _registration(**fields: str):
     from cers_app.accounts.views import Registration
 
-    return Registration(
-        first_name=fields["first_name"],
-        last_name=fields["last_name"],
-        email=fields["email"],
-        username=fields["username"],
-        password=fields["password"],
-        password_confirm=fields["password"],
-        security_question=fields["security_question"],
-        security_answer=fields["security_answer"],
-        phrase=fields["phrase"],
-        accepted_conditions_version="",
-    )
+    return Registration.from_fields({**fields, "password_confirm": fields["password"]}, "")
 
 
 @cli.command("create-admin")

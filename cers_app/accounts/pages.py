@@ -29,6 +29,34 @@ from cers_app.ui.forms import (
 )
 from cers_app.ui.layout import PageSpec, card, narrow, page_title, shell, small_link
 from cers_app.ui.session import SessionState
+from cers_app.ui.tables import pager, table
+
+
+def new_password_fields(errors: rx.Var, prefix: str) -> list[rx.Component]:
+    """The password rules, then the new password and its confirmation.
+
+    Ids: `{prefix}-password-rules`, `{prefix}-password`, `{prefix}-password-confirm`.
+    """
+    new_label = "Password" if prefix == "signup" else "New password"
+    return [
+        rules_box("Password requirements", PASSWORD_RULES, id=f"{prefix}-password-rules"),
+        text_field(
+            new_label,
+            "password",
+            errors,
+            id=f"{prefix}-password",
+            type="password",
+            autocomplete="new-password",
+        ),
+        text_field(
+            f"Confirm {new_label.lower()}",
+            "password_confirm",
+            errors,
+            id=f"{prefix}-password-confirm",
+            type="password",
+            autocomplete="new-password",
+        ),
+    ]
 
 
 def landing() -> rx.Component:
@@ -144,23 +172,7 @@ def sign_up() -> rx.Component:
                 autocomplete="username",
                 max_length=16,
             ),
-            rules_box("Password requirements", PASSWORD_RULES, id="signup-password-rules"),
-            text_field(
-                "Password",
-                "password",
-                errors,
-                id="signup-password",
-                type="password",
-                autocomplete="new-password",
-            ),
-            text_field(
-                "Confirm password",
-                "password_confirm",
-                errors,
-                id="signup-password-confirm",
-                type="password",
-                autocomplete="new-password",
-            ),
+            *new_password_fields(errors, "signup"),
             select_field(
                 "Security question",
                 "security_question",
@@ -372,23 +384,7 @@ def reset_password() -> rx.Component:
                     max_length=100,
                     auto_focus=True,
                 ),
-                rules_box("Password requirements", PASSWORD_RULES, id="reset-rules"),
-                text_field(
-                    "New password",
-                    "password",
-                    errors,
-                    id="reset-password",
-                    type="password",
-                    autocomplete="new-password",
-                ),
-                text_field(
-                    "Confirm new password",
-                    "password_confirm",
-                    errors,
-                    id="reset-password-confirm",
-                    type="password",
-                    autocomplete="new-password",
-                ),
+                *new_password_fields(errors, "reset"),
                 submit_button("Set my new password", id="reset-submit"),
                 spacing="3",
             ),
@@ -630,23 +626,7 @@ def password() -> rx.Component:
                             type="password",
                             autocomplete="current-password",
                         ),
-                        rules_box("Password requirements", PASSWORD_RULES, id="password-rules"),
-                        text_field(
-                            "New password",
-                            "password",
-                            errors,
-                            id="password-new",
-                            type="password",
-                            autocomplete="new-password",
-                        ),
-                        text_field(
-                            "Confirm new password",
-                            "password_confirm",
-                            errors,
-                            id="password-confirm",
-                            type="password",
-                            autocomplete="new-password",
-                        ),
+                        *new_password_fields(errors, "account"),
                         submit_button("Change password", id="password-save"),
                         spacing="3",
                     ),
@@ -667,58 +647,27 @@ def password() -> rx.Component:
     )
 
 
-def _email_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row["sent"]),
-        rx.table.cell(
-            rx.link(
-                row["subject"],
-                # prevent_default: following href="#" is a route change, which re-ran the
-                # page's on_load and closed the message again
-                on_click=EmailHistoryState.open_message(row["id"]).prevent_default,
-                id="email-open-" + row["id"],
-                href="#",
-            )
-        ),
-        rx.table.cell(row["to"]),
-        rx.table.cell(rx.badge(row["status"])),
+def _email_cells(row: rx.Var) -> list:
+    subject = rx.link(
+        row["subject"],
+        # prevent_default: following href="#" is a route change, which re-ran the
+        # page's on_load and closed the message again
+        on_click=EmailHistoryState.open_message(row["id"]).prevent_default,
+        id="email-open-" + row["id"],
+        href="#",
     )
+    return [row["sent"], subject, row["to"], rx.badge(row["status"])]
 
 
 def email_history() -> rx.Component:
-    table = rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Sent"),
-                    rx.table.column_header_cell("Subject"),
-                    rx.table.column_header_cell("To"),
-                    rx.table.column_header_cell("Status"),
-                )
-            ),
-            rx.table.body(rx.foreach(EmailHistoryState.rows, _email_row)),
-            width="100%",
-            id="email-table",
-        ),
-        class_name="cers-table-wrap",
+    emails = table(
+        ["Sent", "Subject", "To", "Status"],
+        EmailHistoryState.rows,
+        _email_cells,
+        id="email-table",
     )
-    pager = rx.hstack(
-        rx.button(
-            "Previous",
-            id="email-prev",
-            variant="soft",
-            disabled=EmailHistoryState.page <= 1,
-            on_click=EmailHistoryState.go_to_page(EmailHistoryState.page - 1),
-        ),
-        rx.text("Page ", EmailHistoryState.page, " of ", EmailHistoryState.pages, size="2"),
-        rx.button(
-            "Next",
-            id="email-next",
-            variant="soft",
-            disabled=EmailHistoryState.page >= EmailHistoryState.pages,
-            on_click=EmailHistoryState.go_to_page(EmailHistoryState.page + 1),
-        ),
-        align="center",
+    paging = pager(
+        EmailHistoryState.page, EmailHistoryState.pages, EmailHistoryState.go_to_page, id="email"
     )
     message = card(
         rx.hstack(
@@ -748,7 +697,7 @@ def email_history() -> rx.Component:
             size="2",
         ),
         rx.cond(EmailHistoryState.open_subject != "", message),
-        card(table, pager),
+        card(emails, paging),
     )
 
 

@@ -6,6 +6,8 @@ Password and answer hashing is slow on purpose, so callers run these off the eve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select, update
 
@@ -32,7 +34,7 @@ from cers_app.core import audit, clock, throttle
 from cers_app.core.audit import AuditEventType
 from cers_app.core.db import transaction
 from cers_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from cers_app.core.mail import EmailMessage, queue_email
+from cers_app.core.mail import EmailMessage, Rendered, queue_email
 from cers_app.core.paging import Page, fetch_page
 from cers_app.core.passwords import hash_secret, verify_secret
 from cers_app.core.permissions import Actor, Permission
@@ -105,6 +107,39 @@ def _accept(session: Session, user_id: int, client_ip: str | None) -> None:
     )
 
 
+def _lifetime_minutes(purpose: TokenPurpose) -> int:
+    return int(account_tokens.LIFETIMES[purpose].total_seconds() // 60)
+
+
+def _email_link(
+    session: Session,
+    user: User,
+    purpose: TokenPurpose,
+    message: Callable[[str], Rendered],
+    *,
+    to: str | None = None,
+) -> None:
+    """Issue a single-use token of `purpose` and email the link `message(token)` renders.
+
+    For an email change the token carries the new address and the link goes there (`to`).
+    """
+    assert user.id is not None
+    raw = account_tokens.issue(session, user.id, purpose, payload=to)
+    queue_email(
+        session, to=to or user.email, message=message(raw), kind=purpose.value, user_id=user.id
+    )
+
+
+def _send_activation(session: Session, user: User) -> None:
+    hours = _lifetime_minutes(TokenPurpose.ACTIVATION) // 60
+    _email_link(
+        session,
+        user,
+        TokenPurpose.ACTIVATION,
+        lambda raw: emails.activation(user.first_name, user.username, raw, hours),
+    )
+
+
 def register(session: Session, data: Registration, *, client_ip: str | None = None) -> int:
     """Create a pending account and email its activation link. Returns the new user's id."""
     try:
@@ -117,15 +152,7 @@ def register(session: Session, data: Registration, *, client_ip: str | None = No
             user = _new_user(session, data, email, UserStatus.PENDING)
             assert user.id is not None
             _accept(session, user.id, client_ip)
-            raw = account_tokens.issue(session, user.id, TokenPurpose.ACTIVATION)
-            hours = int(account_tokens.LIFETIMES[TokenPurpose.ACTIVATION].total_seconds() // 3600)
-            queue_email(
-                session,
-                to=user.email,
-                message=emails.activation(user.first_name, user.username, raw, hours),
-                kind="activation",
-                user_id=user.id,
-            )
+            _send_activation(session, user)
             audit.record(
                 session,
                 actor_user_id=user.id,
@@ -214,16 +241,7 @@ def resend_activation(session: Session, username_or_email: str) -> None:
         for user in session.exec(statement.limit(5)).all():
             if not _allow_account_email(session, user.email):
                 continue
-            assert user.id is not None
-            raw = account_tokens.issue(session, user.id, TokenPurpose.ACTIVATION)
-            hours = int(account_tokens.LIFETIMES[TokenPurpose.ACTIVATION].total_seconds() // 3600)
-            queue_email(
-                session,
-                to=user.email,
-                message=emails.activation(user.first_name, user.username, raw, hours),
-                kind="activation",
-                user_id=user.id,
-            )
+            _send_activation(session, user)
 
 
 def remind_usernames(session: Session, email: str) -> None:
@@ -263,14 +281,12 @@ def request_password_reset(session: Session, username: str) -> None:
         if not _allow_account_email(session, user.email):
             return
         assert user.id is not None
-        raw = account_tokens.issue(session, user.id, TokenPurpose.PASSWORD_RESET)
-        minutes = int(account_tokens.LIFETIMES[TokenPurpose.PASSWORD_RESET].total_seconds() // 60)
-        queue_email(
+        minutes = _lifetime_minutes(TokenPurpose.PASSWORD_RESET)
+        _email_link(
             session,
-            to=user.email,
-            message=emails.password_reset(user.first_name, user.username, raw, minutes),
-            kind="password_reset",
-            user_id=user.id,
+            user,
+            TokenPurpose.PASSWORD_RESET,
+            lambda raw: emails.password_reset(user.first_name, user.username, raw, minutes),
         )
         audit.record(
             session,
@@ -494,14 +510,13 @@ def _apply_profile_change(
 
 def _request_email_change(session: Session, user: User, new_email: str, actor: Actor) -> None:
     assert user.id is not None
-    raw = account_tokens.issue(session, user.id, TokenPurpose.EMAIL_CHANGE, payload=new_email)
-    hours = int(account_tokens.LIFETIMES[TokenPurpose.EMAIL_CHANGE].total_seconds() // 3600)
-    queue_email(
+    hours = _lifetime_minutes(TokenPurpose.EMAIL_CHANGE) // 60
+    _email_link(
         session,
+        user,
+        TokenPurpose.EMAIL_CHANGE,
+        lambda raw: emails.confirm_new_email(user.first_name, raw, hours),
         to=new_email,
-        message=emails.confirm_new_email(user.first_name, raw, hours),
-        kind="email_confirm",
-        user_id=user.id,
     )
     queue_email(
         session,

@@ -37,31 +37,8 @@ class SignUpState(rx.State):
     @public
     @rx.event
     async def submit(self, form_data: dict[str, str]) -> Any:
-        values = form_values(
-            form_data,
-            "first_name",
-            "last_name",
-            "email",
-            "username",
-            "password",
-            "password_confirm",
-            "security_question",
-            "security_answer",
-            "phrase",
-            "accept_conditions",
-        )
-        registration = Registration(
-            first_name=values["first_name"],
-            last_name=values["last_name"],
-            email=values["email"],
-            username=values["username"],
-            password=values["password"],
-            password_confirm=values["password_confirm"],
-            security_question=values["security_question"],
-            security_answer=values["security_answer"],
-            phrase=values["phrase"],
-            accepted_conditions_version=CONDITIONS_VERSION if values["accept_conditions"] else "",
-        )
+        accepted = CONDITIONS_VERSION if form_data.get("accept_conditions") else ""
+        registration = Registration.from_fields(form_data, accepted)
         try:
             await db.run_async(
                 service.register, registration, client_ip=self.router.session.client_ip or None
@@ -73,7 +50,7 @@ class SignUpState(rx.State):
                 rx.set_value("signup-password", ""),
                 rx.set_value("signup-password-confirm", ""),
             ]
-        self.errors, self.done, self.sent_to = {}, True, values["email"].strip()
+        self.errors, self.done, self.sent_to = {}, True, registration.email.strip()
         return None
 
 
@@ -313,7 +290,7 @@ class PasswordState(rx.State):
         values = form_values(form_data, "current_password", "password", "password_confirm")
         clear = [
             rx.set_value(field, "")
-            for field in ("password-current", "password-new", "password-confirm")
+            for field in ("password-current", "account-password", "account-password-confirm")
         ]
         try:
             await db.run_async(

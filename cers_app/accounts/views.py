@@ -20,6 +20,13 @@ class Registration:
     phrase: str
     accepted_conditions_version: str
 
+    @classmethod
+    def from_fields(cls, fields: dict[str, str], accepted_conditions_version: str) -> Registration:
+        """From the form's text fields; a missing field is empty, a missing confirmation too."""
+        names = [f for f in cls.__dataclass_fields__ if f != "accepted_conditions_version"]
+        values = {name: str(fields.get(name, "")) for name in names}
+        return cls(**values, accepted_conditions_version=accepted_conditions_version)
+
 
 @dataclass(frozen=True)
 class ProfileChange:

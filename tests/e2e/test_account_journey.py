@@ -69,18 +69,18 @@ def test_account_journey(ui: Page, smtp_sink: SmtpSink, app_server: AppServer) -
     expect(page).to_have_url(url_of("/account/password"))
     new_password = "Maple-Glacier-Trumpet-93"
     page.fill("#password-current", "Not-My-Password-55")
-    page.fill("#password-new", new_password)
-    page.fill("#password-confirm", new_password)
+    page.fill("#account-password", new_password)
+    page.fill("#account-password-confirm", new_password)
     page.click("#password-save")
     expect(page.locator("#password-current-error")).to_have_text(
         "Your current password is not correct."
     )
-    expect(page.locator("#password-confirm")).to_have_value("")  # the last field it clears
+    expect(page.locator("#account-password-confirm")).to_have_value("")  # the last field it clears
     expect(page.locator("#password-done")).to_have_count(0)
     before = smtp_sink.mark()
     page.fill("#password-current", user.password)
-    page.fill("#password-new", new_password)
-    page.fill("#password-confirm", new_password)
+    page.fill("#account-password", new_password)
+    page.fill("#account-password-confirm", new_password)
     page.click("#password-save")
     expect(page.locator("#password-done")).to_be_visible()
     expect(page.locator("#password-current-error")).to_have_count(0)
@@ -178,8 +178,8 @@ def test_email_history_lists_the_messages_received(ui: Page, smtp_sink: SmtpSink
     visit(ui, "/account/password")
     before = smtp_sink.mark()
     ui.fill("#password-current", user.password)
-    ui.fill("#password-new", "Harbor-Quill-Saffron-61")
-    ui.fill("#password-confirm", "Harbor-Quill-Saffron-61")
+    ui.fill("#account-password", "Harbor-Quill-Saffron-61")
+    ui.fill("#account-password-confirm", "Harbor-Quill-Saffron-61")
     ui.click("#password-save")
     expect(ui.locator("#password-done")).to_be_visible()
     smtp_sink.wait_for(user.email, "password was changed", since=before)

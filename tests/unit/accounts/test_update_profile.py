@@ -254,7 +254,7 @@ def test_it_keeps_the_old_address_until_the_new_one_is_confirmed(lena, actor):
     assert view.email == "lenalead@example.com"
     assert view.pending_email == "lena@new.example.com"
     assert helpers.user(lena.id).email == "lenalead@example.com"
-    [confirm] = helpers.emails("email_confirm")
+    [confirm] = helpers.emails("email_change")
     assert confirm.to_address == "lena@new.example.com"
     support.assert_email_contains(
         confirm, "http://testserver/account/confirm-email?token=", "expires in 24 hours"
@@ -269,7 +269,7 @@ def test_it_keeps_the_old_address_until_the_new_one_is_confirmed(lena, actor):
 
 def test_it_changes_the_address_once_confirmed_from_the_new_inbox(lena, actor):
     _save(actor, _form(actor, email="lena@new.example.com", current_password=helpers.PASSWORD))
-    token = helpers.token_from(helpers.emails("email_confirm")[-1])
+    token = helpers.token_from(helpers.emails("email_change")[-1])
 
     assert db.run(service.confirm_email_change, token) == "lena@new.example.com"
 

@@ -241,7 +241,7 @@ def _token_result(state: type, title: str, next_link: rx.Component) -> rx.Compon
             page_title(title),
             rx.match(
                 state.status,
-                ("working", rx.hstack(rx.spinner(), rx.text("One moment..."))),
+                ("checking", rx.hstack(rx.spinner(), rx.text("Checking your link..."))),
                 (
                     "done",
                     rx.callout(
@@ -397,7 +397,8 @@ def reset_password() -> rx.Component:
             page_title("Reset your password"),
             rx.match(
                 ResetPasswordState.status,
-                ("working", form),
+                ("checking", rx.hstack(rx.spinner(), rx.text("Checking your link..."))),
+                ("ready", form),
                 (
                     "done",
                     rx.callout(

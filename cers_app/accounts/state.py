@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import reflex as rx
@@ -57,37 +58,40 @@ class SignUpState(rx.State):
 class TokenPageState(rx.State):
     """Pages opened from an emailed link: the token comes from the URL's query string."""
 
-    status: str = "working"  # working | done | error
+    status: str = "checking"  # checking | ready (a form to fill) | done | error
     message: str = ""
 
     def _token(self) -> str:
         return self.router.url.query_parameters.get("token", "")
 
+    async def _follow(self, use_token: Callable[[Any, str], str], done: str) -> None:
+        """Spend the link's token with `use_token`; `done` is formatted with its result."""
+        try:
+            result = await db.run_async(use_token, self._token())
+        except DomainError as exc:
+            self.status, self.message = "error", exc.message
+            return
+        self.status, self.message = "done", done.format(result)
+
 
 class ActivateState(TokenPageState):
     @public
     @rx.event
-    async def load(self) -> None:
-        try:
-            username = await db.run_async(service.activate, self._token())
-        except DomainError as exc:
-            self.status, self.message = "error", exc.message
-            return
-        self.status = "done"
-        self.message = f"The account {username} is now active. You can sign in."
+    async def load(self) -> AsyncIterator[None]:
+        # Show "checking" at once: a tab keeps its state, so the last link's result would
+        # otherwise flash while this one is checked.
+        self.status, self.message = "checking", ""
+        yield
+        await self._follow(service.activate, "The account {} is now active. You can sign in.")
 
 
 class ConfirmEmailState(TokenPageState):
     @public
     @rx.event
-    async def load(self) -> None:
-        try:
-            address = await db.run_async(service.confirm_email_change, self._token())
-        except DomainError as exc:
-            self.status, self.message = "error", exc.message
-            return
-        self.status = "done"
-        self.message = f"Your account's email address is now {address}."
+    async def load(self) -> AsyncIterator[None]:
+        self.status, self.message = "checking", ""
+        yield
+        await self._follow(service.confirm_email_change, "Your account's email address is now {}.")
 
 
 class RequestFormState(rx.State):
@@ -140,15 +144,16 @@ class ResetPasswordState(TokenPageState):
 
     @public
     @rx.event
-    async def load(self) -> None:
+    async def load(self) -> AsyncIterator[None]:
         self._token_value = self._token()
-        self.errors = {}
+        self.errors, self.status, self.message, self.question = {}, "checking", "", ""
+        yield
         try:
             self.question = await db.run_async(service.reset_question, self._token_value)
         except DomainError as exc:
             self.status, self.message = "error", exc.message
             return
-        self.status, self.message = "working", ""
+        self.status, self.message = "ready", ""
 
     @public
     @rx.event

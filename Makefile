@@ -11,6 +11,7 @@ export CERS_BASE_URL ?= http://localhost:$(PORT)
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export REFLEX_USE_SYSTEM_BUN := 1
+export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help setup setup-dev system-packages db run test test-unit test-e2e lint bench migration clean

@@ -14,6 +14,7 @@ from cers_app.core import logs
 from cers_app.core.settings import get_settings
 from cers_app.home.pages import PAGES as HOME_PAGES
 from cers_app.http_api import build_api
+from cers_app.organizations.pages import PAGES as ORGANIZATION_PAGES
 from cers_app.regulator.pages import PAGES as REGULATOR_PAGES
 from cers_app.ui.layout import add_pages
 
@@ -36,4 +37,14 @@ app = rx.App(
     backend_exception_handler=_backend_exception,
 )
 app.add_middleware(AuthGate())
-add_pages(app, [*ACCESS_PAGES, *ACCOUNT_PAGES, *HOME_PAGES, *REGULATOR_PAGES, *ADMIN_PAGES])
+add_pages(
+    app,
+    [
+        *ACCESS_PAGES,
+        *ACCOUNT_PAGES,
+        *HOME_PAGES,
+        *ORGANIZATION_PAGES,
+        *REGULATOR_PAGES,
+        *ADMIN_PAGES,
+    ],
+)

@@ -5,6 +5,7 @@ Every feature adds what it built here, so a fresh `make run` shows all of it.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -17,6 +18,11 @@ from cers_app.agencies import service as agency_service
 from cers_app.agencies.models import AgencyKind, RegulatorRole
 from cers_app.core import db
 from cers_app.core.codes import county_code
+from cers_app.core.errors import Conflict
+from cers_app.core.permissions import Actor, Permission, Portal
+from cers_app.organizations import service as org_service
+from cers_app.organizations.models import OrgOrigin
+from cers_app.organizations.roles import OrgRole
 
 DEMO_AGENCY_CODE = 9001
 DEMO_AGENCY_NAME = "Demo County Environmental Health (CUPA)"
@@ -50,9 +56,76 @@ BUSINESS = DemoUser(
     "Lopez",
     "lena.lopez@example.com",
     "Business Portal",
-    "activated business user",
+    "Lead User of Acme Plating Co.",
 )
-DEMO_USERS = (BUSINESS, REGULATOR)
+EDITOR = DemoUser(
+    "demoed",
+    "Meadow-Pencil-58",
+    "Ed",
+    "Ortiz",
+    "ed.ortiz@example.com",
+    "Business Portal",
+    "Editor at Acme Plating Co.",
+)
+VIEWER = DemoUser(
+    "demoview",
+    "Window-Harbor-36",
+    "Val",
+    "Nguyen",
+    "val.nguyen@example.com",
+    "Business Portal",
+    "Viewer at Acme Plating Co.",
+)
+CONSULTANT = DemoUser(
+    "democon",
+    "Compass-River-91",
+    "Connie",
+    "Chen",
+    "connie.chen@example.net",
+    "Business Portal",
+    "consultant: Approver at Acme, Editor at Valley Fuel",
+)
+SECOND_LEAD = DemoUser(
+    "demovic",
+    "Lantern-Cedar-24",
+    "Victor",
+    "Diaz",
+    "victor.diaz@example.com",
+    "Business Portal",
+    "Lead User of Valley Fuel Depot",
+)
+DEMO_USERS = (BUSINESS, EDITOR, VIEWER, CONSULTANT, SECOND_LEAD, REGULATOR)
+
+
+@dataclass(frozen=True)
+class DemoBusiness:
+    key: str  # the idempotency key that makes seeding it again a no-op
+    name: str
+    headquarters: str
+    lead: DemoUser
+    people: tuple[tuple[DemoUser, OrgRole, str], ...]
+
+
+BUSINESSES = (
+    DemoBusiness(
+        "demo-seed-acme-plating-co",
+        "Acme Plating Co.",
+        "Sacramento, CA",
+        BUSINESS,
+        (
+            (EDITOR, OrgRole.EDITOR, "Environmental Coordinator"),
+            (VIEWER, OrgRole.VIEWER, "Plant Manager"),
+            (CONSULTANT, OrgRole.APPROVER, "Consultant, Chen Compliance"),
+        ),
+    ),
+    DemoBusiness(
+        "demo-seed-valley-fuel-depot",
+        "Valley Fuel Depot",
+        "Woodland, CA",
+        SECOND_LEAD,
+        ((CONSULTANT, OrgRole.EDITOR, "Consultant, Chen Compliance"),),
+    ),
+)
 
 
 def _ensure_user(demo: DemoUser) -> int:
@@ -104,5 +177,47 @@ def seed() -> list[DemoUser]:
         user_id=regulator_id,
         role=RegulatorRole.ADMIN.value,
     )
-    _ensure_user(BUSINESS)
+    user_ids = {demo.username: _ensure_user(demo) for demo in DEMO_USERS if demo is not REGULATOR}
+    for business in BUSINESSES:
+        _ensure_business(business, user_ids)
     return list(DEMO_USERS)
+
+
+def _seeding_actor(demo: DemoUser, user_id: int) -> Actor:
+    """The demo person acting through the services (no browser session behind it)."""
+    return Actor(
+        user_id=user_id,
+        session_id=0,
+        username=demo.username,
+        display_name=f"{demo.first_name} {demo.last_name}",
+        email=demo.email,
+        portal=Portal.BUSINESS,
+        permissions=frozenset(
+            {Permission.SIGNED_IN, Permission.ACCOUNT, Permission.BUSINESS_PORTAL}
+        ),
+    )
+
+
+def _ensure_business(business: DemoBusiness, user_ids: dict[str, int]) -> None:
+    lead = _seeding_actor(business.lead, user_ids[business.lead.username])
+    organization_id = db.run(
+        org_service.create_organization,
+        lead,
+        business.name,
+        business.headquarters,
+        idempotency_key=business.key,
+        origin=OrgOrigin.SEEDING,
+    )
+    for person, role, title in business.people:
+        # Already a member when seeding again: nothing changes.
+        with contextlib.suppress(Conflict):
+            db.run(
+                org_service.add_person,
+                lead,
+                organization_id,
+                person.username,
+                f"{person.first_name} {person.last_name}",
+                title,
+                "(530) 555-0100",
+                role.value,
+            )

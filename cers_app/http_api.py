@@ -34,6 +34,7 @@ from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.core.settings import get_settings
+from cers_app.organizations import service as org_service
 
 log = logging.getLogger("cers_app.http")
 
@@ -91,6 +92,9 @@ async def open_session(request: Request) -> Response:
     except DomainError as exc:
         log.info("sign-in token refused: %s", exc.message)
         return RedirectResponse(routes.with_query(routes.SIGN_IN, problem="expired"), 303)
+    if opened.portal is Portal.BUSINESS:
+        # An invited person who just activated their account joins at first sign-in.
+        await asyncio.to_thread(db.run, org_service.claim_invitations, opened.user_id)
     actor = await asyncio.to_thread(
         db.run, identity.resolve_actor, f"{identity.SESSION_COOKIE}={opened.cookie_value}", None
     )

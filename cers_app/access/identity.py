@@ -1,4 +1,4 @@
-"""Turning a session cookie into an `Actor`: identity (accounts) plus roles (agencies).
+"""Turning a session cookie into an `Actor`: identity (accounts), agency roles, selected business.
 
 Used by the AuthGate for every event, by the HTTP routes, and by the sign-in flow to decide
 whether a user may enter the portal they chose. Nothing here is cached between requests.
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cers_app.accounts import service as account_service
 from cers_app.accounts.models import User
 from cers_app.accounts.sessions import resolve_session
 from cers_app.agencies.service import active_agency_ids
 from cers_app.core.permissions import Actor, Permission, Portal
+from cers_app.organizations.models import Organization, OrgMember, OrgStatus
 
 SESSION_COOKIE = "cers_session"
 
@@ -58,12 +59,14 @@ def resolve_actor(
     portal = Portal(row.portal)
     granted = {Permission.SIGNED_IN}
     agencies: tuple[int, ...] = ()
+    organization: tuple[int | None, str] = (None, "")
     if account_service.has_accepted_current_conditions(session, user.id):
         granted.add(Permission.ACCOUNT)
         if user.is_system_admin:
             granted.add(Permission.SYSTEM_ADMIN)
         if portal is Portal.BUSINESS:
             granted.add(Permission.BUSINESS_PORTAL)
+            organization = _selected_organization(session, row.organization_id, user.id)
         else:
             agencies = active_agency_ids(session, user.id)
             if agencies:
@@ -78,4 +81,24 @@ def resolve_actor(
         permissions=frozenset(granted),
         agency_ids=agencies,
         client_ip=client_ip,
+        organization_id=organization[0],
+        organization_name=organization[1],
     )
+
+
+def _selected_organization(
+    session: Session, organization_id: int | None, user_id: int
+) -> tuple[int | None, str]:
+    """The session's selected business, only while the user still belongs to it."""
+    if organization_id is None:
+        return None, ""
+    found = session.exec(
+        select(Organization.name)
+        .join(OrgMember, col(OrgMember.organization_id) == Organization.id)
+        .where(
+            Organization.id == organization_id,
+            Organization.status == OrgStatus.ACTIVE.value,
+            OrgMember.user_id == user_id,
+        )
+    ).first()
+    return (organization_id, found) if found is not None else (None, "")

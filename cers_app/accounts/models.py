@@ -82,6 +82,11 @@ class UserSession(SQLModel, table=True):
     revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     client_ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=200)
+    # The business chosen with "Select Business" (Business Portal); membership is re-checked
+    # on every use, so a removed member loses it at once.
+    organization_id: int | None = Field(
+        default=None, foreign_key="organization.id", ondelete="SET NULL"
+    )
 
 
 class ConditionsAcceptance(SQLModel, table=True):

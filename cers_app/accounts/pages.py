@@ -27,7 +27,15 @@ from cers_app.ui.forms import (
     submit_button,
     text_field,
 )
-from cers_app.ui.layout import PageSpec, card, narrow, page_title, shell, small_link
+from cers_app.ui.layout import (
+    PageSpec,
+    account_heading,
+    card,
+    narrow,
+    page_title,
+    shell,
+    small_link,
+)
 from cers_app.ui.session import SessionState
 from cers_app.ui.tables import pager, table
 
@@ -160,6 +168,7 @@ def sign_up() -> rx.Component:
                 errors,
                 id="signup-email",
                 type="email",
+                default_value=SignUpState.prefill_email,
                 autocomplete="email",
                 max_length=254,
             ),
@@ -214,6 +223,7 @@ def sign_up() -> rx.Component:
         ),
         on_submit=SignUpState.submit,
         id="signup-form",
+        key=SignUpState.prefill_email,
     )
     done = card(
         rx.heading("Check your email", size="5", as_="h2"),
@@ -464,34 +474,6 @@ def accept_conditions() -> rx.Component:
     )
 
 
-def _account_tabs(active: str) -> rx.Component:
-    tabs = [
-        ("Edit My Profile", routes.ACCOUNT, "profile"),
-        ("Edit My Password", routes.ACCOUNT_PASSWORD, "password"),
-        ("Email History", routes.ACCOUNT_EMAILS, "emails"),
-    ]
-    return rx.flex(
-        *[
-            rx.link(
-                rx.button(label, variant="solid" if key == active else "soft", size="2"),
-                href=href,
-                id=f"account-tab-{key}",
-            )
-            for label, href, key in tabs
-        ],
-        spacing="2",
-        wrap="wrap",
-    )
-
-
-def _account_heading(active: str) -> rx.Component:
-    return rx.vstack(
-        rx.heading(SessionState.display_name + "'s Account", size="7", as_="h1"),
-        _account_tabs(active),
-        spacing="3",
-    )
-
-
 def account() -> rx.Component:
     errors = AccountState.errors
     form = rx.form(
@@ -590,7 +572,7 @@ def account() -> rx.Component:
         key=AccountState.form_key,
     )
     return shell(
-        _account_heading("profile"),
+        account_heading("profile"),
         rx.cond(
             AccountState.loaded,
             rx.grid(
@@ -613,7 +595,7 @@ def account() -> rx.Component:
 def password() -> rx.Component:
     errors = PasswordState.errors
     return shell(
-        _account_heading("password"),
+        account_heading("password"),
         narrow(
             card(
                 rx.heading("Edit My Password", size="4", as_="h2"),
@@ -690,7 +672,7 @@ def email_history() -> rx.Component:
         ),
     )
     return shell(
-        _account_heading("emails"),
+        account_heading("emails"),
         rx.text(
             "Every message OpenCERS sent you (",
             EmailHistoryState.total,

@@ -153,6 +153,7 @@ class OpenedSession:
     cookie_value: str
     portal: Portal
     max_age_seconds: int
+    user_id: int
 
 
 def open_session(
@@ -193,7 +194,10 @@ def open_session(
             client_ip=client_ip,
         )
         return OpenedSession(
-            cookie_value=raw, portal=portal, max_age_seconds=int(lifetime.total_seconds())
+            cookie_value=raw,
+            portal=portal,
+            max_age_seconds=int(lifetime.total_seconds()),
+            user_id=user.id,
         )
 
 

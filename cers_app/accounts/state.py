@@ -29,11 +29,14 @@ class SignUpState(rx.State):
     errors: dict[str, str] = {}
     done: bool = False
     sent_to: str = ""
+    prefill_email: str = ""
 
     @public
     @rx.event
     def load(self) -> None:
         self.errors, self.done, self.sent_to = {}, False, ""
+        # An invitation link offers sign-up with the invited address filled in.
+        self.prefill_email = self.router.url.query_parameters.get("email", "")[:254]
 
     @public
     @rx.event

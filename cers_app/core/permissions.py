@@ -51,6 +51,9 @@ class Actor:
     permissions: frozenset[Permission]
     agency_ids: tuple[int, ...] = field(default=())
     client_ip: str | None = None
+    organization_id: int | None = None
+    """The business selected in this session, if the user still belongs to it."""
+    organization_name: str = ""
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions

@@ -17,6 +17,61 @@ def _email(row: rx.Var) -> rx.Component:
     )
 
 
+def _menu_link(label: str, href: str, id: str) -> rx.Component:
+    return rx.link(rx.button(label, variant="soft", size="2"), href=href, id=id)
+
+
+def _business_card() -> rx.Component:
+    business = BusinessHomeState.business
+    return card(
+        rx.hstack(
+            rx.heading(business["name"], size="5", as_="h2", id="home-business-name"),
+            rx.badge(business["role"], id="home-business-role"),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(
+            "Organization code ",
+            business["code"],
+            rx.cond(business["headquarters"] != "", " · " + business["headquarters"], ""),
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.text("My Business", weight="bold", size="2"),
+        rx.flex(
+            rx.cond(
+                BusinessHomeState.can_manage_people,
+                _menu_link("Manage People", routes.MANAGE_PEOPLE, "home-manage-people"),
+            ),
+            rx.cond(
+                BusinessHomeState.can_edit_organization,
+                _menu_link("Edit Organization", routes.EDIT_ORGANIZATION, "home-edit-organization"),
+            ),
+            _menu_link("Select Business", routes.MY_BUSINESSES, "home-select-business"),
+            spacing="2",
+            wrap="wrap",
+        ),
+        id="home-business",
+    )
+
+
+def _no_business_card() -> rx.Component:
+    return card(
+        rx.heading("You do not belong to a business yet", size="5", as_="h2"),
+        rx.text(
+            "If your business already uses OpenCERS, ask its Lead User to add you with your "
+            "email address. Otherwise create it; you become its Lead User.",
+            size="2",
+        ),
+        rx.link(
+            rx.button("Create a business"),
+            href=routes.MY_BUSINESSES + "#create-business",
+            id="home-create-business",
+        ),
+        id="home-no-business",
+    )
+
+
 def business_home() -> rx.Component:
     return shell(
         rx.vstack(
@@ -30,6 +85,10 @@ def business_home() -> rx.Component:
                 color_scheme="gray",
             ),
             spacing="1",
+        ),
+        rx.cond(
+            BusinessHomeState.loaded,
+            rx.cond(BusinessHomeState.has_business, _business_card(), _no_business_card()),
         ),
         rx.grid(
             card(

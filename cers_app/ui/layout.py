@@ -53,6 +53,16 @@ def header() -> rx.Component:
                     SessionState.signed_in,
                     rx.badge(SessionState.portal_label, id="nav-portal", variant="soft"),
                 ),
+                rx.cond(
+                    SessionState.organization_name != "",
+                    rx.link(
+                        SessionState.organization_name,
+                        href=routes.MY_BUSINESSES,
+                        id="nav-business",
+                        size="2",
+                        title="Select Business",
+                    ),
+                ),
                 align="center",
                 spacing="3",
             ),
@@ -115,6 +125,33 @@ def page_title(text: str | rx.Var, sub: str | None = None) -> rx.Component:
 
 def small_link(label: str, href: str, id: str) -> rx.Component:
     return rx.link(label, href=href, id=id, size="2")
+
+
+def _account_tab(label: str, href: str, key: str, active: str) -> rx.Component:
+    return rx.link(
+        rx.button(label, variant="solid" if key == active else "soft", size="2"),
+        href=href,
+        id=f"account-tab-{key}",
+    )
+
+
+def account_heading(active: str) -> rx.Component:
+    """ "[Your Name]'s Account" and its tabs; My Businesses only in the Business Portal."""
+    return rx.vstack(
+        rx.heading(SessionState.display_name + "'s Account", size="7", as_="h1"),
+        rx.flex(
+            _account_tab("Edit My Profile", routes.ACCOUNT, "profile", active),
+            _account_tab("Edit My Password", routes.ACCOUNT_PASSWORD, "password", active),
+            _account_tab("Email History", routes.ACCOUNT_EMAILS, "emails", active),
+            rx.cond(
+                SessionState.portal == "business",
+                _account_tab("My Businesses", routes.MY_BUSINESSES, "businesses", active),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="3",
+    )
 
 
 def card(*children: rx.Component, **props: Any) -> rx.Component:

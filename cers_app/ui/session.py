@@ -15,6 +15,7 @@ class SessionState(rx.State):
     portal: str = ""
     is_admin: bool = False
     needs_conditions: bool = False
+    organization_name: str = ""
 
     @public
     @rx.event
@@ -25,6 +26,7 @@ class SessionState(rx.State):
         self.portal = actor.portal.value if actor else ""
         self.is_admin = bool(actor and actor.can(Permission.SYSTEM_ADMIN))
         self.needs_conditions = bool(actor and not actor.can(Permission.ACCOUNT))
+        self.organization_name = actor.organization_name if actor else ""
 
     @rx.var
     def home_url(self) -> str:

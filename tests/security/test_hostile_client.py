@@ -278,14 +278,17 @@ def test_the_canary_is_reachable_by_the_regulator(
 def test_business_user_is_refused_regulator_and_admin_handlers(
     backend: server.Backend, log_window: None
 ) -> None:
-    session_value = _sign_in_over_the_socket(backend)
+    # A Viewer: every handler the gate lets through reaches a service that refuses any change,
+    # so no table may change. (What each role may change is the permission matrix's job.)
+    session_value = _sign_in_over_the_socket(backend, demo.VIEWER)
     cookie = f"{identity.SESSION_COOKIE}={session_value}"
     engine = backend.engine()
     with Session(engine) as session:
         actor = identity.resolve_actor(session, cookie, None)
-    assert actor is not None and actor.username == demo.BUSINESS.username
+    assert actor is not None and actor.username == demo.VIEWER.username
     assert actor.permissions == BUSINESS_PERMISSIONS
-    ignore = {"user_session": {"last_seen_at"}}
+    # Opening the home page selects the only business of the session (a legitimate write).
+    ignore = {"user_session": {"last_seen_at", "organization_id"}}
     before = server.table_digests(engine, ignore)
 
     refused = allowed = 0

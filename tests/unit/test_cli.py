@@ -20,6 +20,7 @@ from cers_app.core import db
 from cers_app.core.passwords import verify_secret
 from cers_app.core.permissions import Permission, Portal
 from cers_app.core.settings import PROJECT_ROOT, get_settings, reload_settings
+from cers_app.organizations.models import Organization, OrgMember
 from tests import helpers
 from tests.unit import support
 
@@ -174,7 +175,31 @@ def test_it_seeds_the_demo_agency_and_users(database):
     assert helpers.sign_in("demobiz", demo.BUSINESS.password).can(Permission.BUSINESS_PORTAL)
     regulator = helpers.sign_in("demoreg", demo.REGULATOR.password, portal=Portal.REGULATOR)
     assert regulator.can(Permission.REGULATOR_PORTAL)
-    assert helpers.emails() == []
+    # No activation mail (demo accounts are active); people added to a demo business are told.
+    assert {m.kind for m in helpers.emails()} == {"org_member_added"}
+
+
+def test_it_seeds_two_businesses_with_every_role_and_a_consultant(database):
+    assert _run("seed-demo").exit_code == 0
+
+    def memberships(session):
+        rows = session.exec(
+            select(Organization.name, User.username, OrgMember.role)
+            .join(OrgMember, OrgMember.organization_id == Organization.id)
+            .join(User, User.id == OrgMember.user_id)
+        ).all()
+        return sorted(tuple(row) for row in rows)
+
+    assert db.run(memberships) == [
+        ("Acme Plating Co.", "demobiz", "lead"),
+        ("Acme Plating Co.", "democon", "approver"),
+        ("Acme Plating Co.", "demoed", "editor"),
+        ("Acme Plating Co.", "demoview", "viewer"),
+        ("Valley Fuel Depot", "democon", "editor"),
+        ("Valley Fuel Depot", "demovic", "lead"),
+    ]
+    for person in demo.DEMO_USERS:
+        assert person.username in _run("seed-demo").stdout
 
 
 def test_it_seeds_the_same_rows_when_run_twice(database):
@@ -187,7 +212,8 @@ def test_it_seeds_the_same_rows_when_run_twice(database):
     assert result.exit_code == 0, result.output
     assert support.table_counts() == first
     assert _demo_rows() == first_rows
-    assert first["user_account"] == 2 and first["agency"] == 1
+    assert first["user_account"] == len(demo.DEMO_USERS) and first["agency"] == 1
+    assert first["organization"] == 2 and first["org_member"] == 6
 
 
 def _demo_rows():

@@ -30,6 +30,8 @@ from cers_app.core.permissions import (
     policy_of,
     set_current_actor,
 )
+from cers_app.core.tokens import hash_token
+from cers_app.ui.session import SessionState
 
 log = logging.getLogger("cers_app.gate")
 
@@ -118,6 +120,26 @@ def _refusal(actor: Actor | None, needed: frozenset[Permission]) -> StateUpdate 
     return _deny(NOT_ALLOWED, _home_of(actor))
 
 
+def _session_marker(cookie_header: str | None) -> str:
+    raw = identity.cookie_value(cookie_header)
+    return hash_token(raw)[:32] if raw else ""
+
+
+async def _forget_other_sessions_data(state: BaseState) -> None:
+    """Start the tab's state afresh when the signed-in session behind it changed.
+
+    Reflex keeps a browser tab's state across page loads and sends it back on every
+    (re)connect before any page loads its own data: after a sign-out, or when someone else
+    signs in in the same tab, the last person's page data would be sent again.
+    """
+    marker = _session_marker(state.router.headers.cookie or None)
+    root = state._get_root_state()
+    holder = await root.get_state(SessionState)
+    if holder._session_marker != marker:
+        root.reset()
+        holder._session_marker = marker
+
+
 class AuthGate(Middleware):
     """Runs before every event: websocket events and uploads alike."""
 
@@ -128,6 +150,7 @@ class AuthGate(Middleware):
             log.warning("refused unknown handler %.120s", event.name)
             return _deny(BAD_REQUEST)
         fn = registered.handler.fn
+        await _forget_other_sessions_data(state)
         if _is_framework(event.name, fn):
             try:
                 _check_framework_payload(fn, event.payload)

@@ -32,7 +32,8 @@ class IdempotencyKey(SQLModel, table=True):
 
 def check_key(key: str) -> str:
     key = key.strip()
-    if not KEY_MIN <= len(key) <= KEY_MAX or not key.replace("-", "").replace("_", "").isalnum():
+    bare = key.replace("-", "").replace("_", "")
+    if not KEY_MIN <= len(key) <= KEY_MAX or not (bare.isascii() and bare.isalnum()):
         raise ValidationFailed(message="This form has expired. Reload the page and try again.")
     return key
 

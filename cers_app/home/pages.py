@@ -6,7 +6,7 @@ import reflex as rx
 
 from cers_app.core import routes
 from cers_app.home.state import BusinessHomeState
-from cers_app.ui.layout import PageSpec, card, shell
+from cers_app.ui.layout import PageSpec, after_load, card, shell
 
 
 def _email(row: rx.Var) -> rx.Component:
@@ -73,21 +73,27 @@ def _no_business_card() -> rx.Component:
 
 
 def business_home() -> rx.Component:
+    # Nothing of the last load shows before this one ran: it may be someone else's.
+    ready = after_load(BusinessHomeState.loaded)
     return shell(
         rx.vstack(
             rx.heading(
-                "Welcome, ", BusinessHomeState.first_name, size="7", as_="h1", id="home-greeting"
+                "Welcome",
+                rx.cond(ready, ", " + BusinessHomeState.first_name, ""),
+                size="7",
+                as_="h1",
+                id="home-greeting",
             ),
             rx.text(
                 "Business Portal home. Last sign-in: ",
-                BusinessHomeState.last_sign_in,
+                rx.cond(ready, BusinessHomeState.last_sign_in, ""),
                 size="2",
                 color_scheme="gray",
             ),
             spacing="1",
         ),
         rx.cond(
-            BusinessHomeState.loaded,
+            ready,
             rx.cond(BusinessHomeState.has_business, _business_card(), _no_business_card()),
         ),
         rx.grid(
@@ -108,9 +114,13 @@ def business_home() -> rx.Component:
             card(
                 rx.heading("Recent messages", size="4", as_="h2"),
                 rx.cond(
-                    BusinessHomeState.recent_emails.length() > 0,
-                    rx.vstack(rx.foreach(BusinessHomeState.recent_emails, _email), spacing="2"),
-                    rx.text("No messages yet.", size="2", color_scheme="gray"),
+                    ready,
+                    rx.cond(
+                        BusinessHomeState.recent_emails.length() > 0,
+                        rx.vstack(rx.foreach(BusinessHomeState.recent_emails, _email), spacing="2"),
+                        rx.text("No messages yet.", size="2", color_scheme="gray"),
+                    ),
+                    rx.spinner(),
                 ),
                 rx.link("See all messages", href=routes.ACCOUNT_EMAILS, id="home-emails"),
             ),

@@ -13,6 +13,7 @@ from cers_app.core.permissions import Permission, current_actor, requires
 from cers_app.organizations import service as org_service
 from cers_app.organizations.roles import OrgAction
 from cers_app.ui.feedback import toast_for
+from cers_app.ui.session import SessionState
 
 
 class BusinessHomeState(rx.State):
@@ -59,6 +60,9 @@ class BusinessHomeState(rx.State):
         self.can_manage_people = OrgAction.MANAGE_PEOPLE.value in actions
         self.can_edit_organization = OrgAction.EDIT_ORGANIZATION.value in actions
         self.loaded = True
+        # The header read the session before this load selected the user's only business.
+        header = await self.get_state(SessionState)
+        header.organization_name = current.name if current else ""
         if current is None and mine:
             # Several businesses and none chosen yet: Select Business first.
             return rx.redirect(routes.MY_BUSINESSES)

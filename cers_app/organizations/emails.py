@@ -18,11 +18,11 @@ def added(first_name: str, business: str, role: str, by: str) -> Rendered:
     )
 
 
-def role_changed(first_name: str, business: str, old: str, new: str, by: str) -> Rendered:
+def membership_changed(first_name: str, business: str, changes: list[str], by: str) -> Rendered:
     return render(
-        f"Your role in {business} changed",
+        f"Your details in {business} changed",
         f"Hello {first_name},",
-        [f"{by} changed your role in {business} from {old} to {new}."],
+        [f"{by} changed your membership of {business}: " + "; ".join(changes) + "."],
         action=("Open my businesses", routes.absolute(routes.MY_BUSINESSES)),
     )
 

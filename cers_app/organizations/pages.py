@@ -16,6 +16,7 @@ from cers_app.ui.forms import select_field, submit_button, text_field
 from cers_app.ui.layout import (
     PageSpec,
     account_heading,
+    after_load,
     card,
     narrow,
     page_title,
@@ -86,19 +87,23 @@ def my_businesses() -> rx.Component:
         card(
             rx.heading("My businesses", size="4", as_="h2"),
             rx.cond(
-                MyBusinessesState.rows.length() > 0,
-                table(
-                    ["Business", "Code", "Your role", "People", ""],
-                    MyBusinessesState.rows,
-                    _business_row,
-                    id="businesses-table",
+                after_load(MyBusinessesState.loaded),
+                rx.cond(
+                    MyBusinessesState.rows.length() > 0,
+                    table(
+                        ["Business", "Code", "Your role", "People", ""],
+                        MyBusinessesState.rows,
+                        _business_row,
+                        id="businesses-table",
+                    ),
+                    rx.text(
+                        "You do not belong to any business yet.",
+                        id="businesses-none",
+                        size="2",
+                        color_scheme="gray",
+                    ),
                 ),
-                rx.text(
-                    "You do not belong to any business yet.",
-                    id="businesses-none",
-                    size="2",
-                    color_scheme="gray",
-                ),
+                rx.spinner(),
             ),
         ),
         _create_business_form(),
@@ -267,13 +272,14 @@ def _invitation_cells(row: rx.Var) -> list:
 
 
 def manage_people() -> rx.Component:
+    ready = after_load(PeopleState.loaded)
     return shell(
         page_title("Manage People"),
-        rx.text("People of ", rx.text.strong(PeopleState.business), ".", size="2"),
-        rx.cond(PeopleState.confirm_remove.contains("member_id"), _confirm_remove()),
-        rx.cond(PeopleState.editing.contains("member_id"), _edit_person()),
+        rx.cond(ready, rx.text("People of ", rx.text.strong(PeopleState.business), ".", size="2")),
+        rx.cond(ready & PeopleState.confirm_remove.contains("member_id"), _confirm_remove()),
+        rx.cond(ready & PeopleState.editing.contains("member_id"), _edit_person()),
         rx.cond(
-            PeopleState.loaded,
+            ready,
             card(
                 table(
                     ["Person", "Title", "Phone", "Permission group", "Added", ""],
@@ -284,7 +290,7 @@ def manage_people() -> rx.Component:
             ),
         ),
         rx.cond(
-            PeopleState.invitations.length() > 0,
+            ready & (PeopleState.invitations.length() > 0),
             card(
                 rx.heading("Pending invitations", size="4", as_="h2"),
                 table(
@@ -295,7 +301,7 @@ def manage_people() -> rx.Component:
                 ),
             ),
         ),
-        rx.cond(PeopleState.loaded, _add_person()),
+        rx.cond(ready, _add_person()),
     )
 
 
@@ -305,7 +311,7 @@ def edit_organization() -> rx.Component:
         narrow(
             page_title("Edit Organization", "Changes are recorded and visible to your regulator."),
             rx.cond(
-                EditOrganizationState.loaded,
+                after_load(EditOrganizationState.loaded),
                 card(
                     rx.text("Organization code ", EditOrganizationState.code, size="2"),
                     rx.form(
@@ -364,7 +370,7 @@ def invitation() -> rx.Component:
                 rx.flex(
                     rx.link(
                         rx.button("Create New Account"),
-                        href=routes.SIGN_UP + "?email=" + InvitationState.email,
+                        href=InvitationState.sign_up_url,
                         id="invitation-sign-up",
                     ),
                     rx.link(
@@ -383,7 +389,7 @@ def invitation() -> rx.Component:
         narrow(
             page_title("Invitation to a business"),
             rx.match(
-                InvitationState.status,
+                rx.cond(rx.State.is_hydrated, InvitationState.status, "checking"),
                 ("checking", rx.hstack(rx.spinner(), rx.text("Checking your invitation..."))),
                 ("ready", offer),
                 rx.callout(

@@ -58,6 +58,14 @@ LAST_LEAD = (
     "change or remove this one."
 )
 STALE = "This was changed by someone else meanwhile. Reload the page and try again."
+# Ids and versions are 32-bit integer columns. PostgreSQL answers a larger number with an
+# error (SQLite with an overflow past 64 bits) instead of finding nothing, so such a number
+# from a client is refused before a query sees it.
+ID_MAX = 2**31 - 1
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ID_MAX
 
 
 def _label(role: str) -> str:
@@ -73,7 +81,7 @@ def access_organization(
     Raises NotFound when the actor does not belong to it (whether or not it exists) and
     PermissionDenied when the role does not allow the action.
     """
-    if not isinstance(organization_id, int) or isinstance(organization_id, bool):
+    if not _is_id(organization_id):
         raise NotFound(NOT_FOUND)
     found = session.exec(
         select(Organization, OrgMember)
@@ -274,6 +282,8 @@ def edit_organization(
         before, after = audit.changed_fields(old, new)
         if not after:
             return _details(organization, member)
+        if not _is_id(version):
+            raise Conflict(STALE)
         result = session.exec(
             update(Organization)
             .where(Organization.id == organization.id, Organization.version == version)
@@ -403,6 +413,22 @@ def add_person(
     Returns a sentence saying what happened, for the page to show.
     """
     clean, errors = _person_fields(full_name, title, phone, role)
+    try:
+        return _add_person(session, actor, organization_id, who, clean, errors, role)
+    except IntegrityError as exc:
+        # Two Lead Users added the same person at the same moment; the first one did it.
+        raise Conflict("That person was just added to this business by someone else.") from exc
+
+
+def _add_person(
+    session: Session,
+    actor: Actor,
+    organization_id: object,
+    who: str,
+    clean: dict[str, str],
+    errors: dict[str, str],
+    role: str,
+) -> str:
     with transaction(session):
         organization, _ = access_organization(
             session, actor, organization_id, OrgAction.MANAGE_PEOPLE
@@ -519,7 +545,7 @@ def _invite(
 
 
 def _member_of(session: Session, organization: Organization, member_id: object) -> OrgMember:
-    if not isinstance(member_id, int) or isinstance(member_id, bool):
+    if not _is_id(member_id):
         raise NotFound("That person was not found in this business.")
     member = session.exec(
         select(OrgMember).where(
@@ -602,22 +628,31 @@ def change_person(
             after=after,
             client_ip=actor.client_ip,
         )
-        if "role" in after:
-            user = session.get(User, member.user_id)
-            assert user is not None
-            queue_email(
-                session,
-                to=user.email,
-                message=emails.role_changed(
-                    user.first_name,
-                    organization.name,
-                    _label(before["role"]),
-                    _label(role),
-                    actor.display_name,
-                ),
-                kind="org_role_changed",
-                user_id=user.id,
-            )
+        user = session.get(User, member.user_id)
+        assert user is not None
+        queue_email(
+            session,
+            to=user.email,
+            message=emails.membership_changed(
+                user.first_name, organization.name, _describe(before, after), actor.display_name
+            ),
+            kind="org_member_changed",
+            user_id=user.id,
+        )
+
+
+def _describe(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Plain sentences for the changed fields of a membership, for its email."""
+    names = {"role": "permission group", "title": "title", "phone": "phone"}
+    shown = {
+        field: (_label(value) if field == "role" else value or "(none)")
+        for field, value in after.items()
+    }
+    earlier = {
+        field: (_label(value) if field == "role" else value or "(none)")
+        for field, value in before.items()
+    }
+    return [f"{names[f]} from {earlier[f]} to {shown[f]}" for f in after]
 
 
 def remove_person(
@@ -669,7 +704,7 @@ def revoke_invitation(
         organization, _ = access_organization(
             session, actor, organization_id, OrgAction.MANAGE_PEOPLE
         )
-        if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
+        if not _is_id(invitation_id):
             raise NotFound("That invitation was not found.")
         result = session.exec(
             update(OrgInvitation)

@@ -9,10 +9,11 @@ import reflex as rx
 
 from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
-from cers_app.core.permissions import Permission, current_actor, public, requires
+from cers_app.core.permissions import Actor, Permission, current_actor, public, requires
 from cers_app.organizations import service
 from cers_app.organizations.roles import OrgAction
 from cers_app.ui.feedback import field_errors, form_values, toast_for
+from cers_app.ui.session import SessionState
 
 NO_BUSINESS = "Choose a business first."
 
@@ -26,6 +27,24 @@ def _actor():
 
 def _to_select_business() -> list[Any]:
     return [rx.toast.info(NO_BUSINESS, id="select-business"), rx.redirect(routes.MY_BUSINESSES)]
+
+
+async def _show_in_header(state: rx.State, business: str) -> None:
+    """The header read the session before the page's own load changed the business."""
+    header = await state.get_state(SessionState)
+    header.organization_name = business
+
+
+async def _selected_business(state: rx.State, actor: Actor) -> tuple[int, str] | None:
+    """The session's business (id, name). As on the home page, someone who belongs to exactly
+    one business gets it selected, so a page opened straight after sign-in works too."""
+    if actor.organization_id is not None:
+        return actor.organization_id, actor.organization_name
+    current = await db.run_async(service.current_organization, actor)
+    if current is None:
+        return None
+    await _show_in_header(state, current.name)
+    return current.id, current.name
 
 
 class MyBusinessesState(rx.State):
@@ -107,16 +126,24 @@ class PeopleState(rx.State):
     notice: str = ""
     add_form_key: int = 0
 
+    def _forget(self) -> None:
+        """Drop what the last list showed: a tab keeps its state across reloads, and someone
+        who lost access must not see the business's people again while being sent away."""
+        self.business, self.people, self.invitations = "", [], []
+        self.editing, self.confirm_remove, self.loaded = {}, {}, False
+
     async def _refresh(self) -> Any:
         actor = _actor()
-        if actor.organization_id is None:
+        selected = await _selected_business(self, actor)
+        if selected is None:
+            self._forget()
             return _to_select_business()
         try:
-            found = await db.run_async(service.list_people, actor, actor.organization_id)
+            found = await db.run_async(service.list_people, actor, selected[0])
         except DomainError as exc:
-            self.loaded = False
+            self._forget()
             return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
-        self.business = actor.organization_name
+        self.business = selected[1]
         self.people = [
             {
                 "member_id": str(p.member_id),
@@ -250,7 +277,7 @@ class PeopleState(rx.State):
 
 def _number(text: str) -> int | None:
     """A positive whole number from a form field, or None (the service then refuses it)."""
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 class EditOrganizationState(rx.State):
@@ -273,17 +300,21 @@ class EditOrganizationState(rx.State):
     async def load(self) -> Any:
         self.errors = {}
         actor = _actor()
-        if actor.organization_id is None:
+        selected = await _selected_business(self, actor)
+        if selected is None:
+            self.loaded = False
             return _to_select_business()
         try:
-            details = await db.run_async(service.get_organization, actor, actor.organization_id)
+            details = await db.run_async(service.get_organization, actor, selected[0])
         except DomainError as exc:
+            self.loaded = False
             return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
         if OrgAction.EDIT_ORGANIZATION.value not in details.actions:
             self.loaded = False
             return [
                 rx.toast.error(
-                    f"Only a Lead User can edit {details.name}. Your role is {details.role_label}."
+                    f"Only a Lead User can edit the details of {details.name} (your role: "
+                    f"{details.role_label})."
                 ),
                 rx.redirect(routes.BUSINESS_HOME),
             ]
@@ -309,6 +340,7 @@ class EditOrganizationState(rx.State):
             return toast_for(exc)
         self.errors = {}
         self._show(details)
+        await _show_in_header(self, details.name)  # a new name shows in the header at once
         return rx.toast.success("The business's details were saved.", id="organization-saved")
 
 
@@ -321,6 +353,7 @@ class InvitationState(rx.State):
     invited_by: str = ""
     role: str = ""
     email: str = ""
+    sign_up_url: str = routes.SIGN_UP
     _token_value: str = ""
 
     @public
@@ -336,6 +369,8 @@ class InvitationState(rx.State):
             return
         self.business, self.invited_by = view.business, view.invited_by
         self.role, self.email = view.role_label, view.email
+        # Encoded: a "+" in an address would otherwise arrive on Create New Account as a space.
+        self.sign_up_url = routes.with_query(routes.SIGN_UP, email=view.email)
         self.status = "ready"
 
     @requires(Permission.BUSINESS_PORTAL)

@@ -154,6 +154,16 @@ def account_heading(active: str) -> rx.Component:
     )
 
 
+def after_load(loaded: rx.Var) -> rx.Var:
+    """True once this page's own on_load handlers have run in this tab.
+
+    The server keeps a tab's state across reloads and sign-outs, and on (re)connecting sends it
+    before the page's load events run: what the last page view loaded, perhaps for someone
+    who has since signed out or lost access, would show until they replace it.
+    """
+    return rx.State.is_hydrated & loaded
+
+
 def card(*children: rx.Component, **props: Any) -> rx.Component:
     return rx.card(rx.vstack(*children, spacing="3", align="stretch"), width="100%", **props)
 

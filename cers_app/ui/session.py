@@ -16,6 +16,8 @@ class SessionState(rx.State):
     is_admin: bool = False
     needs_conditions: bool = False
     organization_name: str = ""
+    # Which signed-in session this tab's state belongs to (see access/gate.py).
+    _session_marker: str = ""
 
     @public
     @rx.event

@@ -1,15 +1,18 @@
-"""Steps the journeys share: create and activate an account, sign in, read the layout."""
+"""Steps the journeys share: accounts, signing in, businesses and their people, the layout."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from cers_app.accounts.rules import PASSWORD_RULES, SECURITY_QUESTIONS, USERNAME_RULE
+from cers_app.demo import DemoUser
+from cers_app.organizations.roles import ROLE_LABELS, OrgRole
 from tests.e2e.smtp_sink import SmtpSink
 
 ACTIVATION_SUBJECT = "Activate your OpenCERS account"
@@ -33,10 +36,11 @@ class NewUser:
     security_question: str = "first_pet"
     security_answer: str = "Pickles the Hamster"
     phrase: str = "tangerine kites over the levee"
+    mailbox_tag: str = ""  # "+tag" in the address, as people use to sort their mail
 
     @property
     def email(self) -> str:
-        return f"{self.username}@example.com"
+        return f"{self.username}{self.mailbox_tag}@example.com"
 
     @property
     def display_name(self) -> str:
@@ -56,6 +60,17 @@ def visit(page: Page, path: str) -> None:
 def sign_up(page: Page, user: NewUser) -> None:
     """Fill in every field of Create New Account, reading the requirements first."""
     visit(page, "/signup")
+    complete_sign_up(page, user)
+
+
+def complete_sign_up(page: Page, user: NewUser, *, email_filled_in: bool = False) -> None:
+    """Fill in and send the open Create New Account page; `email_filled_in` when a link did.
+
+    A link's address arrives with the page's load event and renews the form, so it is awaited
+    before anything is typed.
+    """
+    if email_filled_in:
+        expect(page.locator("#signup-email")).to_have_value(user.email)
     username_rules = page.locator("#signup-username-rules")
     expect(username_rules).to_be_visible()
     expect(username_rules).to_contain_text(USERNAME_RULE)
@@ -65,7 +80,8 @@ def sign_up(page: Page, user: NewUser) -> None:
         expect(password_rules).to_contain_text(rule)
     page.fill("#signup-first-name", user.first_name)
     page.fill("#signup-last-name", user.last_name)
-    page.fill("#signup-email", user.email)
+    if not email_filled_in:
+        page.fill("#signup-email", user.email)
     page.fill("#signup-username", user.username)
     page.fill("#signup-password", user.password)
     page.fill("#signup-password-confirm", user.password)
@@ -128,6 +144,124 @@ def session_cookie(page: Page) -> dict | None:
 
 def question_text(user: NewUser) -> str:
     return SECURITY_QUESTIONS[user.security_question]
+
+
+def sign_in_demo(page: Page, demo: DemoUser, *, lands: str = "/home") -> None:
+    """Sign in as one of the seeded demo people; `lands` is the page the sign-in ends on."""
+    enter_username(page, demo.username)
+    expect(page.locator("#signin-phrase")).to_contain_text(demo.first_name)
+    enter_password(page, demo.password)
+    expect(page).to_have_url(url_of(lands))
+    wait_until_live(page)
+
+
+def expect_toast(page: Page, text: str | re.Pattern[str], *, kind: str = "success") -> None:
+    """A toast of `kind` (success, error, info) saying `text` is on the screen."""
+    toast = page.locator(f'[data-sonner-toast][data-type="{kind}"]', has_text=text)
+    expect(toast.first).to_be_visible()
+
+
+def wait_for_toasts_to_close(page: Page) -> None:
+    """Wait until no toast is left, so that the next one seen is surely an answer to what
+    comes next (a toast with the same message and id would otherwise pass for it)."""
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0)
+
+
+# Records every text an element matching the selector showed (until the page unloads).
+_WATCH = """
+(selector) => {
+  const seen = (window.__cersSeen = window.__cersSeen || {});
+  const look = () => {
+    const el = document.querySelector(selector);
+    if (!el) return;
+    const texts = (seen[selector] = seen[selector] || []);
+    if (texts[texts.length - 1] !== el.textContent) texts.push(el.textContent);
+  };
+  new MutationObserver(look).observe(document, {
+    childList: true, subtree: true, characterData: true,
+  });
+  look();
+}
+"""
+
+
+def watch_for(page: Page, selector: str) -> None:
+    """From the next page opened on, note what `selector` shows (see `shown_texts`)."""
+    page.add_init_script(script=f"({_WATCH.strip()})({json.dumps(selector)});")
+
+
+def shown_texts(page: Page, selector: str) -> list[str]:
+    """Every text `selector` showed since the page opened (empty: it never appeared)."""
+    return page.evaluate("(s) => (window.__cersSeen && window.__cersSeen[s]) || []", selector)
+
+
+def was_shown(page: Page, selector: str) -> bool:
+    return bool(shown_texts(page, selector))
+
+
+def expect_refused(page: Page, path: str, refusal: str, *, hidden: str, goes_to: str) -> None:
+    """Opening `path` shows the `refusal` toast and moves to `goes_to`; `hidden` never shows."""
+    watch_for(page, hidden)
+    visit(page, path)
+    expect_toast(page, refusal, kind="error")
+    expect(page).to_have_url(url_of(goes_to))
+    wait_until_live(page)
+    expect(page.locator(hidden)).to_have_count(0)
+    assert not was_shown(page, hidden), f"{path} showed {hidden} before refusing"
+
+
+def create_business(page: Page, name: str, headquarters: str) -> None:
+    """Create a business on My Businesses; its creator lands on its home page as Lead User."""
+    visit(page, "/account/businesses")
+    page.fill("#business-name", name)
+    page.fill("#business-headquarters", headquarters)
+    page.click("#business-create")
+    expect(page).to_have_url(url_of("/home"))
+    wait_until_live(page)
+    expect(page.locator("#home-business-name")).to_have_text(name)
+    expect(page.locator("#home-business-role")).to_have_text(ROLE_LABELS[OrgRole.LEAD])
+
+
+def business_row(page: Page, name: str) -> Locator:
+    """The row of the business `name` on My Businesses."""
+    return page.locator("#businesses-table tbody tr", has_text=name)
+
+
+def select_business(page: Page, name: str) -> None:
+    """Select Business: choose `name` on My Businesses and land on its home page."""
+    row = business_row(page, name)
+    row.locator("[id^='business-select-']").click()
+    expect(page).to_have_url(url_of("/home"))
+    wait_until_live(page)
+    expect(page.locator("#home-business-name")).to_have_text(name)
+
+
+def open_people(page: Page, business: str) -> None:
+    """Manage People of the selected business, with its people listed."""
+    visit(page, "/business/people")
+    expect(page.locator("main")).to_contain_text(f"People of {business}.")
+    expect(page.locator("#people-table")).to_be_visible()
+
+
+def person_row(page: Page, username: str) -> Locator:
+    """The row of the person with `username` on Manage People."""
+    return page.locator("#people-table tbody tr", has_text=username)
+
+
+def invitation_row(page: Page, email: str) -> Locator:
+    return page.locator("#invitations-table tbody tr", has_text=email)
+
+
+def fill_add_person(
+    page: Page, who: str, full_name: str, role: OrgRole, *, title: str = "", phone: str = ""
+) -> None:
+    """Fill in Add Person on Manage People and send it; the caller checks the outcome."""
+    page.fill("#add-person-who", who)
+    page.fill("#add-person-name", full_name)
+    page.fill("#add-person-title", title)
+    page.fill("#add-person-phone", phone)
+    page.select_option("#add-person-role", role.value)
+    page.click("#add-person-submit")
 
 
 # Elements wider than the screen are clipped by the shell's overflow-x: hidden rather than

@@ -19,6 +19,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from cers_app import demo
 from cers_app.accounts.models import User
 from cers_app.accounts.rules import username_key
 from cers_app.core.mail import EmailMessage
+from cers_app.core.settings import normalise_database_url
 
 PROJECT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = float(os.environ.get("CERS_SECURITY_START_TIMEOUT", "180"))
@@ -190,10 +193,36 @@ def table_digests(engine: sa.Engine, ignore: dict[str, set[str]] | None = None) 
     return digests
 
 
-def start(data_dir: Path) -> Backend:
-    """Migrate, seed, plant the canary and start the backend; raise if it does not come up."""
+@contextlib.contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A new, empty schema in the PostgreSQL test database, dropped afterwards; yields its URL.
+
+    Raises OSError when PostgreSQL does not answer.
+    """
+    admin = sa.create_engine(normalise_database_url(base_url), poolclass=NullPool)
+    schema = f"backend_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        raise OSError(f"PostgreSQL is not available at {base_url}: {exc}") from exc
+    separator = "&" if "?" in base_url else "?"
+    try:
+        yield normalise_database_url(f"{base_url}{separator}options=-csearch_path%3D{schema}")
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def start(data_dir: Path, database_url: str | None = None) -> Backend:
+    """Migrate, seed, plant the canary and start the backend; raise if it does not come up.
+
+    The database is a new SQLite file unless `database_url` names another (an empty one).
+    """
     port = free_port()
-    database_url = f"sqlite:///{data_dir / 'hostile.db'}"
+    database_url = database_url or f"sqlite:///{data_dir / 'hostile.db'}"
     env = environment(data_dir, database_url, port)
     run_cli("migrate", env)
     run_cli("seed-demo", env)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import reflex as rx
+from reflex.state import State
 from reflex_base.event import Event
 from reflex_base.utils.form import FORM_DATA_ENTRIES_KEY as REFLEX_FORM_DATA_KEY
 
@@ -57,8 +58,9 @@ def _refused_with(update: Any, message: str) -> bool:
 
 
 async def _preprocess(name: str, payload: Any) -> Any:
-    """Run the gate on an event. The paths tested here never touch the state."""
-    return await gate.AuthGate().preprocess(None, None, Event(name=name, payload=payload))  # type: ignore[arg-type]
+    """Run the gate on an event, for a fresh tab with no session cookie."""
+    state = State(_reflex_internal_init=True)
+    return await gate.AuthGate().preprocess(None, state, Event(name=name, payload=payload))  # type: ignore[arg-type]
 
 
 def test_the_registry_holds_the_app() -> None:

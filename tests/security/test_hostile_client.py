@@ -29,12 +29,12 @@ from sqlmodel import Session
 
 from cers_app import demo
 from cers_app.access import gate, identity
-from cers_app.core.handler_args import FORM_DATA_ENTRIES_KEY
 from cers_app.core.permissions import Permission
 from tests.security import backend as server
 from tests.security.handlers import Handler, all_handlers, registry_size, reviewed_public_names
 from tests.security.payloads import FORGED_ID_TEXT, Case, cases_for
 from tests.security.raw_client import Reply, SocketClient
+from tests.security.socket_session import form, sign_in
 
 HANDLERS = all_handlers()
 REVIEWED_PUBLIC = reviewed_public_names()
@@ -227,49 +227,11 @@ def test_raw_uploads_never_run_a_handler(backend: server.Backend, log_window: No
 # ------------------------------------------------------------------ a signed-in business user
 
 
-def _form(**fields: str) -> dict[str, object]:
-    return {FORM_DATA_ENTRIES_KEY: [[name, value] for name, value in fields.items()]}
-
-
-def _sign_in_over_the_socket(backend: server.Backend, who: demo.DemoUser = demo.BUSINESS) -> str:
-    """The real flow: username, then password, over the socket; then the cookie exchange."""
-    portal = "regulator" if who is demo.REGULATOR else "business"
-    page = {
-        "pathname": "/signin",
-        "asPath": f"/signin?portal={portal}",
-        "query": {"portal": portal},
-    }
-    with SocketClient(backend.port) as client:
-        client.call(f"{SIGN_IN_STATE}.load", {}, router_data=page)
-        client.call(
-            f"{SIGN_IN_STATE}.submit_username",
-            {"form_data": _form(username=who.username)},
-            router_data=page,
-        )
-        reply = client.call(
-            f"{SIGN_IN_STATE}.submit_password",
-            {"form_data": _form(password=who.password)},
-            router_data=page,
-        )
-        urls = [url for url in reply.vars("exchange_url") if url]
-        assert urls, f"no sign-in link after a correct password: {reply.describe()}"
-        _assert_no_leak(backend, client)
-    with httpx.Client(base_url=backend.base_url, trust_env=False) as http:
-        response = http.get(urls[-1], follow_redirects=False)
-    assert response.status_code == 303, response.text
-    assert response.headers["location"] == ("/regulator" if who is demo.REGULATOR else "/home")
-    set_cookie = response.headers["set-cookie"]
-    assert "HttpOnly" in set_cookie and "samesite=strict" in set_cookie.lower(), set_cookie
-    value = response.cookies[identity.SESSION_COOKIE]
-    assert value
-    return value
-
-
 def test_the_canary_is_reachable_by_the_regulator(
     backend: server.Backend, log_window: None
 ) -> None:
     """Positive control: the canary is where the protocol can reach it, for the right person."""
-    cookie = f"{identity.SESSION_COOKIE}={_sign_in_over_the_socket(backend, demo.REGULATOR)}"
+    cookie = f"{identity.SESSION_COOKIE}={sign_in(backend, demo.REGULATOR)}"
     with SocketClient(backend.port, cookie=cookie) as client:
         reply = client.call(f"{ROOT}.cers_app___regulator___state____regulator_home_state.load", {})
         assert backend.canary in json.dumps(reply.vars("memberships")), reply.describe()
@@ -280,7 +242,7 @@ def test_business_user_is_refused_regulator_and_admin_handlers(
 ) -> None:
     # A Viewer: every handler the gate lets through reaches a service that refuses any change,
     # so no table may change. (What each role may change is the permission matrix's job.)
-    session_value = _sign_in_over_the_socket(backend, demo.VIEWER)
+    session_value = sign_in(backend, demo.VIEWER)
     cookie = f"{identity.SESSION_COOKIE}={session_value}"
     engine = backend.engine()
     with Session(engine) as session:
@@ -305,7 +267,7 @@ def test_business_user_is_refused_regulator_and_admin_handlers(
                         forged = [backend.canary_email_id, 1, -1, 2**40]
                     payloads += [{param.name: value} for value in forged]
         else:
-            payloads += [{"page": 1}, {"form_data": _form(query="%")}, [1]]
+            payloads += [{"page": 1}, {"form_data": form(query="%")}, [1]]
         for payload in payloads:
             context = f"{handler.name} {payload!r} as {actor.username}"
             with SocketClient(backend.port, cookie=cookie) as client:
@@ -329,7 +291,7 @@ def test_business_user_is_refused_regulator_and_admin_handlers(
 
 def test_email_history_is_scoped_to_the_caller(backend: server.Backend, log_window: None) -> None:
     """A business user asking for the regulator's email by id gets a not-found answer."""
-    cookie = f"{identity.SESSION_COOKIE}={_sign_in_over_the_socket(backend)}"
+    cookie = f"{identity.SESSION_COOKIE}={sign_in(backend)}"
     with SocketClient(backend.port, cookie=cookie) as client:
         client.call(f"{EMAIL_HISTORY}.load", {})
         reply = client.call(

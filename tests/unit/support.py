@@ -101,3 +101,21 @@ def assert_email_contains(message: EmailMessage, *snippets: str) -> None:
 def audit_values(event: AuditEvent) -> str:
     """Everything an audit row stores about a change, as one string to search."""
     return repr((event.before, event.after))
+
+
+def table_snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, in key order: proof that a refused call changed nothing.
+
+    A session's last-seen time is left out (reading a session may refresh it).
+    """
+    left_out = {"user_session": {"last_seen_at"}}
+
+    def query(session):
+        snapshot = {}
+        for table in SQLModel.metadata.sorted_tables:
+            columns = [c for c in table.columns if c.name not in left_out.get(table.name, set())]
+            rows = session.execute(sa.select(*columns).order_by(*table.primary_key.columns))
+            snapshot[table.name] = [tuple(row) for row in rows]
+        return snapshot
+
+    return db.run(query)

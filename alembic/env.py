@@ -39,9 +39,12 @@ def _add_server_defaults(context, revision, directives) -> None:
                 default = getattr(column.default, "arg", None)
                 if not column.nullable and column.server_default is None and default is not None:
                     if isinstance(default, bool):
-                        column.server_default = sa.true() if default else sa.false()
+                        literal = "true" if default else "false"
                     elif isinstance(default, (int, float, str)):
-                        column.server_default = sa.text(repr(default))
+                        literal = repr(default)
+                    else:
+                        continue
+                    column.server_default = sa.DefaultClause(sa.text(literal))
 
 
 def _walk(items):

@@ -6,11 +6,25 @@ from cers_app.accounts.models import (  # noqa: F401
     User,
     UserSession,
 )
-from cers_app.agencies.models import Agency, AgencyMember  # noqa: F401
+from cers_app.agencies.models import (  # noqa: F401
+    Agency,
+    AgencyContact,
+    AgencyMember,
+    JurisdictionRule,
+)
 from cers_app.core.audit import AuditEvent  # noqa: F401
 from cers_app.core.idempotency import IdempotencyKey  # noqa: F401
 from cers_app.core.mail import EmailMessage  # noqa: F401
 from cers_app.core.throttle import ThrottleHit  # noqa: F401
+from cers_app.facilities.models import (  # noqa: F401
+    CersIdAllocation,
+    ElementVersion,
+    Facility,
+    FacilityArchive,
+    FacilityElement,
+    FacilityRequest,
+    FacilityWizard,
+)
 from cers_app.organizations.models import (  # noqa: F401
     Organization,
     OrgInvitation,

@@ -49,6 +49,41 @@ class Agency(SQLModel, table=True):
     kind: str = Field(default=AgencyKind.CUPA.value, max_length=4)
     county: int  # CERS county code 1-58
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    # A participating agency works under a CUPA.
+    parent_agency_id: int | None = Field(default=None, foreign_key="agency.id", ondelete="RESTRICT")
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=254)
+    website: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=200)
+    # Lead User access requests to businesses in this jurisdiction need the agency's approval.
+    verify_lead_access: bool = False
+
+
+class AgencyContact(SQLModel, table=True):
+    """A person businesses can contact at the agency (public directory, notifications)."""
+
+    __tablename__ = "agency_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", ondelete="RESTRICT", index=True)
+    name: str = Field(max_length=80)
+    title: str = Field(default="", max_length=80)
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=254)
+    public: bool = True
+
+
+class JurisdictionRule(SQLModel, table=True):
+    """Agency `agency_id` regulates `element` in `zip_code` (only in `city` when it is set)."""
+
+    __tablename__ = "jurisdiction_rule"
+    __table_args__ = (UniqueConstraint("element", "zip_code", "city"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", ondelete="RESTRICT", index=True)
+    element: int  # 1-10
+    zip_code: str = Field(max_length=5, index=True)
+    city: str = Field(default="", max_length=60)  # case-folded; empty = the whole ZIP
 
 
 class AgencyMember(SQLModel, table=True):

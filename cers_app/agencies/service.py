@@ -198,3 +198,26 @@ def list_agencies(session: Session) -> list[AgencyRow]:
         )
         for agency, n in rows
     ]
+
+
+def notification_addresses(session: Session, agency_id: int) -> list[str]:
+    """Where to tell an agency about facility events: its public address, else its staff who
+    handle requests (Agency Admins and Request Handlers)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        return []
+    if agency.email:
+        return [agency.email]
+    rows = session.exec(
+        select(User.email)
+        .join(AgencyMember, col(AgencyMember.user_id) == User.id)
+        .where(
+            AgencyMember.agency_id == agency_id,
+            col(AgencyMember.active).is_(True),
+            col(AgencyMember.role).in_(
+                [RegulatorRole.ADMIN.value, RegulatorRole.REQUEST_HANDLER.value]
+            ),
+        )
+        .order_by(User.email)
+    ).all()
+    return sorted(set(rows))

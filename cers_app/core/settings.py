@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data"
     agency_time_zone: str = "America/Los_Angeles"
 
+    # Provisional CERS IDs for facilities created here start at this number (CERS IDs run from
+    # 10000001 to 99999999); IDs imported from CERS are kept and new ones skip past them.
+    cers_id_start: int = Field(default=90_000_001, ge=10_000_001, le=99_999_999)
+
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     session_idle_minutes: int = Field(default=120, ge=5)
     session_max_hours: int = Field(default=12, ge=1)

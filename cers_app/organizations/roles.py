@@ -27,7 +27,7 @@ ROLE_LABELS: dict[OrgRole, str] = {
 ROLE_DESCRIPTIONS: dict[OrgRole, str] = {
     OrgRole.VIEWER: "Can view the business's facilities and submittals.",
     OrgRole.EDITOR: "Can also edit facility information, work on drafts and upload files.",
-    OrgRole.APPROVER: "Can also submit to the regulator and certify annual updates.",
+    OrgRole.APPROVER: "Can also submit, certify annual updates and add facilities.",
     OrgRole.LEAD: "Can also manage the business's people and details and answer access requests.",
 }
 
@@ -66,15 +66,11 @@ ACTION_LABELS: dict[OrgAction, str] = {
 
 _GAINED: dict[OrgRole, frozenset[OrgAction]] = {
     OrgRole.VIEWER: frozenset({OrgAction.VIEW}),
-    OrgRole.EDITOR: frozenset(
-        {
-            OrgAction.EDIT_DRAFT,
-            OrgAction.UPLOAD,
-            OrgAction.DISCARD_DRAFT,
-            OrgAction.ADD_FACILITY,
-        }
+    OrgRole.EDITOR: frozenset({OrgAction.EDIT_DRAFT, OrgAction.UPLOAD, OrgAction.DISCARD_DRAFT}),
+    # Adding a facility commits the business to reporting for it: Approvers and Lead Users.
+    OrgRole.APPROVER: frozenset(
+        {OrgAction.SUBMIT, OrgAction.CERTIFY_NO_CHANGE, OrgAction.ADD_FACILITY}
     ),
-    OrgRole.APPROVER: frozenset({OrgAction.SUBMIT, OrgAction.CERTIFY_NO_CHANGE}),
     OrgRole.LEAD: frozenset(
         {
             OrgAction.REQUEST_TRANSFER,

@@ -30,12 +30,12 @@ def test_it_would_notice_a_model_change_without_a_migration(database):
     changed = sa.MetaData()
     for table in SQLModel.metadata.sorted_tables:
         table.to_metadata(changed)
-    changed.tables["agency"].append_column(sa.Column("phone", sa.String(20)))
+    changed.tables["agency"].append_column(sa.Column("fax_number", sa.String(20)))
 
     with db.get_engine().connect() as connection:
         differences = _differences(connection, changed)
 
-    assert [(d[0], d[3].name) for d in differences] == [("add_column", "phone")]
+    assert [(d[0], d[3].name) for d in differences] == [("add_column", "fax_number")]
 
 
 def test_it_is_at_the_single_head_revision(database):

@@ -36,7 +36,7 @@ def test_it_makes_the_chosen_business_the_sessions_business(world, consultant):
         "editor",
         "Editor",
     )
-    assert chosen.actions == {"view", "edit_draft", "upload", "discard_draft", "add_facility"}
+    assert chosen.actions == {"view", "edit_draft", "upload", "discard_draft"}
     actor = consultant.actor()
     assert (actor.organization_id, actor.organization_name) == (world.ottos, "Owens Oil Co.")
 

@@ -75,15 +75,22 @@ def _redact(url: str) -> str:
 @cli.command("seed-demo")
 @clean_errors
 def seed_demo() -> None:
-    """Load the demo agency and users (safe to run again: it only adds what is missing)."""
+    """Load the demo agencies, users, businesses and facilities (safe to run again: it only
+    adds what is missing)."""
     from cers_app import demo
 
-    users = demo.seed()
+    seeded = demo.seed()
     click.echo("Demo data is loaded. Sign-ins:")
-    for user in users:
+    for user in seeded.users:
         click.echo(
             f"  {user.portal:<17} username {user.username:<8} password {user.password}"
             f"  ({user.description})"
+        )
+    click.echo("Facilities:")
+    for facility in seeded.facilities:
+        click.echo(
+            f"  CERS ID {facility.cers_id}  {facility.name}, {facility.address}"
+            f"  ({facility.business})"
         )
 
 
@@ -189,6 +196,62 @@ def create_regulator_user(agency_code: int, role: str, **fields: str) -> None:
     )
     verb = "given the role" if existing else "created with the role"
     click.echo(f"Regulator user {fields['username']} {verb} {role} in agency {agency_code}.")
+
+
+def _read_csv(path: str) -> str:
+    from pathlib import Path
+
+    # utf-8-sig: spreadsheet programs often start a CSV file with a byte-order mark.
+    return Path(path).read_text(encoding="utf-8-sig")
+
+
+@cli.command("load-agencies")
+@click.argument("csv_file", metavar="FILE.csv")
+@clean_errors
+def load_agencies(csv_file: str) -> None:
+    """Create or update regulator agencies from a CSV file, by regulator code.
+
+    Columns: code, name, kind (CUPA or PA), county (a name or 1-58), parent_code (for a PA,
+    its CUPA's code), phone, email, website, address, verify_lead_access (yes or no). Nothing
+    is loaded unless every line is right; the problems are listed by line.
+    """
+    from cers_app.agencies import rules
+    from cers_app.agencies import service as agencies
+    from cers_app.core import db
+
+    records = rules.parse_agencies_csv(_read_csv(csv_file))
+    done = db.run(agencies.load_agencies, actor_user_id=None, records=records)
+    click.echo(
+        f"Agencies loaded: {len(done.created)} created, {len(done.changed)} changed, "
+        f"{len(done.unchanged)} unchanged."
+    )
+
+
+@cli.command("load-jurisdictions")
+@click.argument("csv_file", metavar="FILE.csv")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="The agencies in the file keep only the rules in the file.",
+)
+@clean_errors
+def load_jurisdictions(csv_file: str, replace: bool) -> None:
+    """Load which agency regulates which submittal element in which ZIP code.
+
+    Columns: agency_code, element (1-10 or all), zip, city (optional: the rule then applies
+    only to that city within the ZIP code). Nothing is loaded unless every line is right.
+    """
+    from cers_app.agencies import jurisdiction
+    from cers_app.agencies import service as agencies
+    from cers_app.core import db
+
+    rules = jurisdiction.parse_rules_csv(_read_csv(csv_file))
+    done = db.run(agencies.load_jurisdictions, actor_user_id=None, rules=rules, replace=replace)
+    codes = ", ".join(str(code) for code in done.agencies)
+    click.echo(
+        f"Jurisdiction rules loaded for agencies {codes}: {done.added} added, "
+        f"{done.removed} removed, {done.unchanged} unchanged."
+    )
 
 
 @cli.command("mail-retry")

@@ -15,11 +15,17 @@ from cers_app.accounts.models import User
 from cers_app.accounts.rules import username_key
 from cers_app.accounts.views import Registration
 from cers_app.agencies import service as agency_service
+from cers_app.agencies.jurisdiction import RuleRow, city_key
 from cers_app.agencies.models import AgencyKind, RegulatorRole
+from cers_app.agencies.rules import AgencyRecord
 from cers_app.core import db
-from cers_app.core.codes import county_code
+from cers_app.core.codes import ELEMENTS, county_code
 from cers_app.core.errors import Conflict
 from cers_app.core.permissions import Actor, Permission, Portal
+from cers_app.facilities import business_activities, owner_operator
+from cers_app.facilities import service as facility_service
+from cers_app.facilities.models import Facility
+from cers_app.facilities.service import SiteInput
 from cers_app.organizations import service as org_service
 from cers_app.organizations.models import OrgOrigin
 from cers_app.organizations.roles import OrgRole
@@ -27,6 +33,64 @@ from cers_app.organizations.roles import OrgRole
 DEMO_AGENCY_CODE = 9001
 DEMO_AGENCY_NAME = "Demo County Environmental Health (CUPA)"
 DEMO_AGENCY_COUNTY = "Yolo"
+YOLO = county_code(DEMO_AGENCY_COUNTY) or 57
+# The demo CUPA regulates every element in Yolo County's ZIP codes.
+YOLO_ZIPS = (
+    "95605",
+    "95606",
+    "95607",
+    "95612",
+    "95615",
+    "95616",
+    "95617",
+    "95618",
+    "95627",
+    "95637",
+    "95645",
+    "95653",
+    "95679",
+    "95691",
+    "95694",
+    "95695",
+    "95697",
+    "95698",
+    "95776",
+    "95798",
+    "95799",
+    "95937",
+)
+DEMO_AGENCY = AgencyRecord(
+    code=DEMO_AGENCY_CODE,
+    name=DEMO_AGENCY_NAME,
+    kind=AgencyKind.CUPA.value,
+    county=YOLO,
+    phone="(530) 555-0110",
+    email="hazmat@demo-county.example.org",
+    website="https://demo-county.example.org/environmental-health",
+    address="625 Court Street, Room 202, Woodland, CA 95695",
+)
+DEMO_CONTACT = {
+    "name": "Hazel Moreno",
+    "title": "Hazardous Materials Specialist",
+    "phone": "(530) 555-0111",
+    "email": "hazel.moreno@demo-county.example.org",
+}
+# A participating agency takes the Hazardous Materials Inventory in the city of Woodland.
+DEMO_PA_CODE = 9002
+DEMO_PA = AgencyRecord(
+    code=DEMO_PA_CODE,
+    name="Woodland Fire Department (PA)",
+    kind=AgencyKind.PA.value,
+    county=YOLO,
+    parent_code=DEMO_AGENCY_CODE,
+    phone="(530) 555-0130",
+    email="fire.prevention@woodland-fire.example.org",
+    website="https://woodland-fire.example.org",
+    address="300 First Street, Woodland, CA 95695",
+)
+DEMO_PA_ZIPS = ("95695", "95776")
+DEMO_PA_CITY = "Woodland"
+HAZARDOUS_MATERIALS_INVENTORY = 2
 
 
 @dataclass(frozen=True)
@@ -157,18 +221,24 @@ def _ensure_user(demo: DemoUser) -> int:
     )
 
 
-def seed() -> list[DemoUser]:
-    """Create the demo agency and users if they are missing; returns the demo sign-ins."""
-    agency_id = db.run(agency_service.find_agency_id, DEMO_AGENCY_CODE)
-    if agency_id is None:
-        agency_id = db.run(
-            agency_service.create_agency,
-            actor_user_id=None,
-            code=DEMO_AGENCY_CODE,
-            name=DEMO_AGENCY_NAME,
-            county=county_code(DEMO_AGENCY_COUNTY) or 57,
-            kind=AgencyKind.CUPA.value,
-        )
+@dataclass(frozen=True)
+class SeededFacility:
+    cers_id: int
+    name: str
+    address: str
+    business: str
+
+
+@dataclass(frozen=True)
+class Seeded:
+    users: list[DemoUser]
+    facilities: list[SeededFacility]
+
+
+def seed() -> Seeded:
+    """Create the demo agencies, users, businesses and facilities that are missing; returns
+    the demo sign-ins and facilities."""
+    agency_id = _ensure_agencies()
     regulator_id = _ensure_user(REGULATOR)
     db.run(
         agency_service.set_member_role,
@@ -178,9 +248,40 @@ def seed() -> list[DemoUser]:
         role=RegulatorRole.ADMIN.value,
     )
     user_ids = {demo.username: _ensure_user(demo) for demo in DEMO_USERS if demo is not REGULATOR}
-    for business in BUSINESSES:
-        _ensure_business(business, user_ids)
-    return list(DEMO_USERS)
+    organizations = {business.name: _ensure_business(business, user_ids) for business in BUSINESSES}
+    facilities = [
+        _ensure_facility(facility, organizations[facility.business.name], user_ids)
+        for facility in FACILITIES
+    ]
+    return Seeded(users=list(DEMO_USERS), facilities=facilities)
+
+
+def _ensure_agencies() -> int:
+    """The demo CUPA and its PA with their contact details, contact person and ZIP codes.
+
+    Loading the same agencies and rules again changes nothing (and audits nothing)."""
+    db.run(agency_service.load_agencies, actor_user_id=None, records=[DEMO_AGENCY, DEMO_PA])
+    agency_id = db.run(agency_service.find_agency_id, DEMO_AGENCY_CODE)
+    assert agency_id is not None
+    contacts = db.run(agency_service.agency_contacts, agency_id)
+    if all(contact.name != DEMO_CONTACT["name"] for contact in contacts):
+        db.run(
+            agency_service.add_agency_contact,
+            actor_user_id=None,
+            agency_id=agency_id,
+            **DEMO_CONTACT,
+        )
+    rules = [
+        RuleRow(DEMO_AGENCY_CODE, element, zip_code, "")
+        for zip_code in YOLO_ZIPS
+        for element in ELEMENTS
+    ]
+    rules += [
+        RuleRow(DEMO_PA_CODE, HAZARDOUS_MATERIALS_INVENTORY, zip_code, city_key(DEMO_PA_CITY))
+        for zip_code in DEMO_PA_ZIPS
+    ]
+    db.run(agency_service.load_jurisdictions, actor_user_id=None, rules=rules)
+    return agency_id
 
 
 def _seeding_actor(demo: DemoUser, user_id: int) -> Actor:
@@ -198,7 +299,7 @@ def _seeding_actor(demo: DemoUser, user_id: int) -> Actor:
     )
 
 
-def _ensure_business(business: DemoBusiness, user_ids: dict[str, int]) -> None:
+def _ensure_business(business: DemoBusiness, user_ids: dict[str, int]) -> int:
     lead = _seeding_actor(business.lead, user_ids[business.lead.username])
     organization_id = db.run(
         org_service.create_organization,
@@ -221,3 +322,168 @@ def _ensure_business(business: DemoBusiness, user_ids: dict[str, int]) -> None:
                 "(530) 555-0100",
                 role.value,
             )
+    return organization_id
+
+
+# ------------------------------------------------------------------ facilities
+
+
+def _owner_operator(
+    business: str, phone: str, mailing: tuple[str, str, str], owner: str, contact: str, email: str
+) -> dict[str, str]:
+    """A complete Owner/Operator form whose addresses are all the business's mailing address."""
+    street, city, zip_code = mailing
+    address = {"street": street, "city": city, "state": "CA", "zip": zip_code}
+    return {
+        "Phone": phone,
+        "MailingAddress": address["street"],
+        "MailingAddressCity": address["city"],
+        "MailingAddressState": address["state"],
+        "MailingAddressZipCode": address["zip"],
+        "OperatorName": business,
+        "OperatorPhone": phone,
+        "OwnerName": owner,
+        "OwnerPhone": phone,
+        "OwnerMailAddress": address["street"],
+        "OwnerCity": address["city"],
+        "OwnerState": address["state"],
+        "OwnerZipCode": address["zip"],
+        "EContactName": contact,
+        "EContactPhone": phone,
+        "EContactEmailAddress": email,
+        "EContactMailingAddress": address["street"],
+        "EContactCity": address["city"],
+        "EContactState": address["state"],
+        "EContactZipCode": address["zip"],
+        "PECName": contact,
+        "PECTitle": "Environmental Manager",
+        "PECBusinessPhone": phone,
+        "PEC24HrPhone": "(530) 555-0199",
+        "SECName": owner,
+        "SECTitle": "Owner",
+        "SECBusinessPhone": phone,
+        "SEC24HrPhone": "(530) 555-0198",
+        "BillingContactName": contact,
+        "BillingContactPhone": phone,
+        "BillingContactEmail": email,
+        "BillingAddress": address["street"],
+        "BillingAddressCity": address["city"],
+        "BillingAddressState": address["state"],
+        "BillingAddressZipCode": address["zip"],
+        "DocumentPreparerName": contact,
+        "IdentificationSignerName": owner,
+        "IdentificationSignerTitle": "Owner",
+    }
+
+
+ACME_OWNER_OPERATOR = _owner_operator(
+    "Acme Plating Co.",
+    "(530) 555-0100",
+    ("1200 Main St", "Woodland", "95695"),
+    "Alan Acme",
+    "Lena Lopez",
+    BUSINESS.email,
+)
+VALLEY_OWNER_OPERATOR = _owner_operator(
+    "Valley Fuel Depot",
+    "(530) 555-0150",
+    ("400 County Road 98", "Woodland", "95776"),
+    "Victor Diaz",
+    "Victor Diaz",
+    SECOND_LEAD.email,
+)
+
+
+@dataclass(frozen=True)
+class DemoFacility:
+    key: str  # the idempotency key of create_facility: seeding again returns the same facility
+    business: DemoBusiness
+    name: str
+    street: str
+    city: str
+    zip_code: str
+    yes: frozenset[str]  # the Business Activities questions answered Yes (the others No)
+    owner_operator: dict[str, str]
+
+
+FACILITIES = (
+    DemoFacility(
+        "demo-seed-facility-acme-woodland-plant",
+        BUSINESSES[0],
+        "Acme Plating - Woodland Plant",
+        "1200 Main St",
+        "Woodland",
+        "95695",
+        frozenset({"HMOnSite", "HWGenerator"}),
+        ACME_OWNER_OPERATOR,
+    ),
+    DemoFacility(
+        "demo-seed-facility-acme-davis-warehouse",
+        BUSINESSES[0],
+        "Acme Plating - Davis Warehouse",
+        "250 Cousteau Pl",
+        "Davis",
+        "95618",
+        frozenset({"HMOnSite", "HWGenerator"}),
+        ACME_OWNER_OPERATOR,
+    ),
+    DemoFacility(
+        "demo-seed-facility-valley-fuel-yolo-yard",
+        BUSINESSES[1],
+        "Valley Fuel Depot - Yolo Yard",
+        "400 County Road 98",
+        "Woodland",
+        "95776",
+        frozenset({"HMOnSite", "OwnOrOperateAPST", "HWGenerator"}),
+        VALLEY_OWNER_OPERATOR,
+    ),
+)
+
+
+def _ensure_facility(
+    facility: DemoFacility, organization_id: int, user_ids: dict[str, int]
+) -> SeededFacility:
+    """The facility with its Business Activities and Owner/Operator forms filled in; forms
+    already holding these answers are not saved again (their version stays as it is)."""
+    lead = facility.business.lead
+    actor = _seeding_actor(lead, user_ids[lead.username])
+    site = SiteInput(
+        name=facility.name,
+        street=facility.street,
+        supplemental="",
+        city=facility.city,
+        zip_code=facility.zip_code,
+        county=str(YOLO),
+    )
+    facility_id = db.run(
+        facility_service.create_facility,
+        actor,
+        organization_id,
+        site,
+        idempotency_key=facility.key,
+    )
+    forms = db.run(facility_service.facility_information, actor, facility_id)
+    answers = {
+        key: "Y" if key in facility.yes else "N" for key in business_activities.QUESTION_KEYS
+    }
+    answers["Comments"] = ""
+    if any(forms.business_activities.get(key) != value for key, value in answers.items()):
+        forms, errors = db.run(
+            facility_service.save_business_activities, actor, facility_id, answers, forms.version
+        )
+        assert not errors, errors
+    wanted, errors = owner_operator.check(facility.owner_operator)
+    assert not errors, errors
+    if any(forms.owner_operator.get(key) != value for key, value in wanted.items()):
+        forms, errors = db.run(
+            facility_service.save_owner_operator, actor, facility_id, wanted, forms.version
+        )
+        assert not errors, errors
+    made = db.run(lambda session: session.get(Facility, facility_id))
+    assert made is not None
+    return SeededFacility(
+        cers_id=made.cers_id,
+        name=made.name,
+        address=f"{made.street}, {made.city} {made.zip_code}",
+        business=facility.business.name,
+    )

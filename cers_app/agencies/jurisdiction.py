@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from cers_app.agencies.models import Agency, JurisdictionRule
+from cers_app.agencies.rules import problems_message
 from cers_app.core.codes import ELEMENTS, FACILITY_INFORMATION
 from cers_app.core.errors import ValidationFailed
 
 STATEWIDE_DIRECTORY = "https://cersapps.calepa.ca.gov/Public/Directory/"
+CITY_MAX = 60
 
 
 def zip5(zip_code: str) -> str:
@@ -68,6 +70,7 @@ class RuleRow:
     element: int
     zip_code: str
     city: str
+    line: int = 0  # where the rule is in its file (0 when it comes from elsewhere)
 
 
 def parse_rules_csv(text: str) -> list[RuleRow]:
@@ -83,7 +86,8 @@ def parse_rules_csv(text: str) -> list[RuleRow]:
         )
     rows: list[RuleRow] = []
     problems: list[str] = []
-    for line, raw in enumerate(reader, start=2):
+    for raw in reader:
+        line = reader.line_num  # blank lines are skipped, so count what the reader read
         record = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
         try:
             code = int(record["agency_code"])
@@ -102,9 +106,15 @@ def parse_rules_csv(text: str) -> list[RuleRow]:
         else:
             problems.append(f"line {line}: element must be 1-10 or all")
             continue
-        rows += [RuleRow(code, e, zip_code, city_key(record.get("city", ""))) for e in elements]
+        city = city_key(record.get("city", ""))
+        if len(city) > CITY_MAX:
+            problems.append(f"line {line}: city must be at most {CITY_MAX} characters")
+            continue
+        rows += [RuleRow(code, e, zip_code, city, line) for e in elements]
     if problems:
-        raise ValidationFailed(message="; ".join(problems[:20]))
+        raise ValidationFailed(message=problems_message(problems))
+    if not rows:
+        raise ValidationFailed(message="The file has no rules.")
     return rows
 
 

@@ -212,8 +212,9 @@ def test_it_seeds_the_same_rows_when_run_twice(database):
     assert result.exit_code == 0, result.output
     assert support.table_counts() == first
     assert _demo_rows() == first_rows
-    assert first["user_account"] == len(demo.DEMO_USERS) and first["agency"] == 1
+    assert first["user_account"] == len(demo.DEMO_USERS) and first["agency"] == 2
     assert first["organization"] == 2 and first["org_member"] == 6
+    assert first["facility"] == len(demo.FACILITIES) == 3
 
 
 def _demo_rows():

@@ -12,6 +12,8 @@ from cers_app.accounts.pages import PAGES as ACCOUNT_PAGES
 from cers_app.admin.pages import PAGES as ADMIN_PAGES
 from cers_app.core import logs
 from cers_app.core.settings import get_settings
+from cers_app.facilities.pages import PAGES as FACILITY_PAGES
+from cers_app.facilities.request_pages import PAGES as FACILITY_REQUEST_PAGES
 from cers_app.home.pages import PAGES as HOME_PAGES
 from cers_app.http_api import build_api
 from cers_app.organizations.pages import PAGES as ORGANIZATION_PAGES
@@ -46,5 +48,7 @@ add_pages(
         *ORGANIZATION_PAGES,
         *REGULATOR_PAGES,
         *ADMIN_PAGES,
+        *FACILITY_PAGES,
+        *FACILITY_REQUEST_PAGES,
     ],
 )

@@ -28,6 +28,16 @@ EDIT_ORGANIZATION = "/business/edit"
 INVITATION = "/invitation"
 REGULATOR_HOME = "/regulator"
 ADMIN_HOME = "/admin"
+# Facilities: the add-facility wizard (?w=), the facility page and its draft forms (?id=)
+FACILITY_ADD = "/facilities/add"
+FACILITY = "/facilities/view"
+FACILITY_ACTIVITIES = "/facilities/activities"
+FACILITY_OWNER = "/facilities/owner"
+# Facility requests: search and access, manage (transfer, merge, delete), archived facilities
+FACILITY_SEARCH = "/facilities/search"
+FACILITY_MANAGE = "/facilities/manage"
+BUSINESS_REQUESTS = "/business/requests"
+ARCHIVED_FACILITIES = "/business/archived"
 
 # HTTP routes served by Starlette next to the Reflex app
 AUTH_SESSION = "/auth/session"

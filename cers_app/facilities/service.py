@@ -7,6 +7,7 @@ action table (PermissionDenied). Submitted element versions are never changed he
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +55,9 @@ from cers_app.organizations.roles import ROLE_ACTIONS, ROLE_LABELS, OrgAction, p
 from cers_app.organizations.service import access_organization
 
 NOT_FOUND = "That facility was not found among your businesses' facilities."
+SUBMITTED_UNCHANGEABLE = "Submitted information cannot be changed. Start a new draft instead."
 MAX_ID = 2**31 - 1
+_ZIP = re.compile(r"\d{5}(-\d{4})?", re.ASCII)
 SITE_FIELDS = ("name", "street", "supplemental", "city", "zip_code", "county", "epa_id")
 REQUIREMENT_LABELS = {
     NOT_REQUIRED: "Not required",
@@ -123,7 +126,7 @@ def check_site(site: SiteInput) -> CheckedSite:
     elif len(name) > 70:
         errors["name"] = "The facility name must be at most 70 characters."
     zip_code = site.zip_code.strip()
-    if not (zip_code[:5].isdigit() and len(zip_code) in (5, 10)):
+    if not _ZIP.fullmatch(zip_code):
         errors["zip_code"] = "Enter the site's 5-digit ZIP code (or ZIP+4)."
     address, problem = normalise(site.street, zip_code)
     if problem:
@@ -300,7 +303,9 @@ def _facility_information_draft(
     slot = _element_row(session, facility.id, FACILITY_INFORMATION)
     if slot.draft_version_id is not None:
         draft = session.get(ElementVersion, slot.draft_version_id)
-        assert draft is not None and draft.status == DRAFT
+        assert draft is not None
+        if draft.status != DRAFT:  # submitted versions never change, whatever points at them
+            raise Conflict(SUBMITTED_UNCHANGEABLE)
         return draft
     previous_id = slot.last_submitted_version_id or slot.last_accepted_version_id
     previous = session.get(ElementVersion, previous_id) if previous_id else None
@@ -333,7 +338,7 @@ def facility_information(session: Session, actor: Actor, facility_id: object) ->
 def _editable(session: Session, actor: Actor, facility: Facility, version: int) -> ElementVersion:
     draft = _facility_information_draft(session, actor, facility)
     if draft.status != DRAFT:  # defensive: submitted versions never change
-        raise Conflict("Submitted information cannot be changed. Start a new draft instead.")
+        raise Conflict(SUBMITTED_UNCHANGEABLE)
     if draft.version != version:
         raise Conflict(
             "The Facility Information draft was changed by someone else meanwhile. Reload the "

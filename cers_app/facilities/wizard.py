@@ -57,9 +57,18 @@ def _own(session: Session, actor: Actor, wizard_id: object) -> FacilityWizard:
 
 def _open(session: Session, actor: Actor, wizard_id: object) -> FacilityWizard:
     wizard = _own(session, actor, wizard_id)
-    if wizard.finished_at is not None and wizard.step < LAST_STEP:
+    # A wizard that ended with a request is closed. One that created its facility stays open
+    # for its form steps: Back from the summary, then forward again.
+    if wizard.finished_at is not None and wizard.facility_id is None:
         raise Conflict("This wizard is finished. Start a new one to add another facility.")
     return wizard
+
+
+def _without_facility(wizard: FacilityWizard) -> None:
+    if wizard.facility_id is not None:
+        raise Conflict(
+            "This wizard already added its facility. Start a new one to find another facility."
+        )
 
 
 def _site_input(data: dict) -> SiteInput:
@@ -200,6 +209,7 @@ def request_access(
 ) -> WizardView:
     """Step 2: ask for access to an existing facility instead of adding a new one."""
     wizard = _open(session, actor, wizard_id)
+    _without_facility(wizard)
     session.rollback()
     facility_requests.request_access(session, actor, facility_id, role, note)
     with transaction(session):
@@ -218,6 +228,7 @@ def take_ownership(
 ) -> WizardView:
     """Step 2: ask to move an existing facility into one of the actor's businesses."""
     wizard = _open(session, actor, wizard_id)
+    _without_facility(wizard)
     session.rollback()
     outcome = facility_requests.take_ownership(session, actor, facility_id, organization_id, note)
     with transaction(session):
@@ -253,12 +264,14 @@ def confirm_facility(
     site = SiteInput(**{**site.__dict__, "name": name})
     check_site(site)
     if business == NEW_BUSINESS:
+        business_key = f"wizard-{wizard.id:08d}-business"
+        session.rollback()  # reading the wizard began a transaction; the service owns its own
         organization_id = org_service.create_organization(
             session,
             actor,
             new_business_name,
             new_business_headquarters,
-            idempotency_key=f"wizard-{wizard.id:08d}-business",
+            idempotency_key=business_key,
         )
     elif business.isascii() and business.isdigit() and len(business) < 11:
         organization_id = int(business)
@@ -276,12 +289,12 @@ def confirm_facility(
 
 
 def go_to(session: Session, actor: Actor, wizard_id: object, step: int) -> WizardView:
-    """Back (or forward again) to a step already reached. Steps 1-3 close once the facility
-    exists; its address and name then live in its Facility Information."""
+    """Back to an earlier step (the steps after it are then done again). Steps 1-3 close once
+    the facility exists; its address and name then live in its Facility Information."""
     with transaction(session):
         wizard = _open(session, actor, wizard_id)
         lowest = 4 if wizard.facility_id is not None else 1
-        if not isinstance(step, int) or not lowest <= step <= LAST_STEP:
+        if type(step) is not int or not lowest <= step <= LAST_STEP:  # True is not step 1
             raise ValidationFailed(message="That step cannot be opened now.")
         if step > wizard.step:
             raise ValidationFailed(message="Finish the current step first.")

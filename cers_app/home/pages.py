@@ -7,6 +7,7 @@ import reflex as rx
 from cers_app.core import routes
 from cers_app.home.state import BusinessHomeState
 from cers_app.ui.layout import PageSpec, after_load, card, shell
+from cers_app.ui.tables import table
 
 
 def _email(row: rx.Var) -> rx.Component:
@@ -48,6 +49,10 @@ def _business_card() -> rx.Component:
                 _menu_link("Edit Organization", routes.EDIT_ORGANIZATION, "home-edit-organization"),
             ),
             _menu_link("Select Business", routes.MY_BUSINESSES, "home-select-business"),
+            # Facility requests (facilities/request_pages.py)
+            _menu_link("Requests", routes.BUSINESS_REQUESTS, "home-requests"),
+            _menu_link("Search Facilities", routes.FACILITY_SEARCH, "home-search-facilities"),
+            _menu_link("Archived Facilities", routes.ARCHIVED_FACILITIES, "home-archived"),
             spacing="2",
             wrap="wrap",
         ),
@@ -68,7 +73,83 @@ def _no_business_card() -> rx.Component:
             href=routes.MY_BUSINESSES + "#create-business",
             id="home-create-business",
         ),
+        # Facility requests (facilities/request_pages.py)
+        rx.flex(
+            _menu_link("Search Facilities", routes.FACILITY_SEARCH, "home-search-facilities"),
+            _menu_link("My Requests", routes.BUSINESS_REQUESTS, "home-requests"),
+            spacing="2",
+            wrap="wrap",
+        ),
         id="home-no-business",
+    )
+
+
+def _facility_cells(row: rx.Var) -> list:
+    return [
+        row["cers_id"],
+        rx.link(row["name"], href=row["url"], id="home-facility-" + row["id"]),
+        row["address"],
+        row["drafts"],
+    ]
+
+
+def _unfinished(row: rx.Var) -> rx.Component:
+    return rx.flex(
+        rx.text.strong(row["name"], size="2"),
+        rx.text("step ", row["step"], " of 6 · ", row["updated"], size="1", color_scheme="gray"),
+        rx.link("Resume", href=row["url"], id="home-wizard-resume-" + row["id"], size="2"),
+        spacing="3",
+        wrap="wrap",
+        align="center",
+    )
+
+
+def _facilities_card() -> rx.Component:
+    add = rx.cond(
+        BusinessHomeState.can_add_facility,
+        rx.button("Add Facility", on_click=BusinessHomeState.add_facility, id="home-add-facility"),
+        rx.text(
+            BusinessHomeState.add_facility_refusal,
+            size="2",
+            color_scheme="gray",
+            id="home-add-facility-refused",
+        ),
+    )
+    listing = rx.cond(
+        BusinessHomeState.facilities.length() > 0,
+        table(
+            ["CERS ID", "Facility", "Address", "Drafts"],
+            BusinessHomeState.facilities,
+            _facility_cells,
+            id="home-facilities",
+        ),
+        rx.text(
+            "This business has no facilities yet.",
+            size="2",
+            color_scheme="gray",
+            id="home-facilities-none",
+        ),
+    )
+    return card(
+        rx.flex(
+            rx.heading("Facilities", size="4", as_="h2"),
+            add,
+            justify="between",
+            align="center",
+            wrap="wrap",
+            spacing="3",
+        ),
+        rx.cond(BusinessHomeState.has_business, listing),
+        rx.cond(
+            BusinessHomeState.wizards.length() > 0,
+            rx.vstack(
+                rx.text("Unfinished Add Facility", weight="bold", size="2"),
+                rx.foreach(BusinessHomeState.wizards, _unfinished),
+                spacing="2",
+                id="home-wizards",
+            ),
+        ),
+        id="home-facilities-card",
     )
 
 
@@ -96,6 +177,7 @@ def business_home() -> rx.Component:
             ready,
             rx.cond(BusinessHomeState.has_business, _business_card(), _no_business_card()),
         ),
+        rx.cond(ready, _facilities_card()),
         rx.grid(
             card(
                 rx.heading("Your account", size="4", as_="h2"),

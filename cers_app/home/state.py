@@ -10,10 +10,19 @@ from cers_app.accounts import service as account_service
 from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Permission, current_actor, requires
+from cers_app.facilities import service as facility_service
+from cers_app.facilities import wizard
 from cers_app.organizations import service as org_service
-from cers_app.organizations.roles import OrgAction
+from cers_app.organizations.roles import ACTION_LABELS, OrgAction
 from cers_app.ui.feedback import toast_for
 from cers_app.ui.session import SessionState
+
+
+def _refusal(business: str, role: str) -> str:
+    return (
+        f"Your role in {business} ({role}) does not allow you to "
+        f"{ACTION_LABELS[OrgAction.ADD_FACILITY]}: ask one of its Lead Users or Approvers."
+    )
 
 
 class BusinessHomeState(rx.State):
@@ -26,6 +35,11 @@ class BusinessHomeState(rx.State):
     can_manage_people: bool = False
     can_edit_organization: bool = False
     business_count: int = 0
+    facilities: list[dict[str, str]] = []
+    can_add_facility: bool = False
+    add_facility_refusal: str = ""
+    wizards: list[dict[str, str]] = []  # unfinished Add Facility wizards, to resume
+    _started_wizard: int = 0  # the wizard Add Facility started in this page view
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
@@ -37,8 +51,36 @@ class BusinessHomeState(rx.State):
             emails = await db.run_async(account_service.list_emails, actor, 1, 5)
             current = await db.run_async(org_service.current_organization, actor)
             mine = await db.run_async(org_service.list_my_organizations, actor)
+            facilities = (
+                await db.run_async(facility_service.list_facilities, actor, current.id)
+                if current
+                else []
+            )
+            unfinished = await db.run_async(wizard.unfinished, actor)
         except DomainError as exc:
             return toast_for(exc)
+        self._started_wizard = 0
+        self.facilities = [
+            {
+                "id": str(row.id),
+                "cers_id": str(row.cers_id),
+                "name": row.name,
+                "address": f"{row.address}, {row.city}",
+                "drafts": str(row.drafts),
+                "url": routes.with_query(routes.FACILITY, id=str(row.id)),
+            }
+            for row in facilities
+        ]
+        self.wizards = [
+            {
+                "id": str(row.id),
+                "name": row.name,
+                "step": str(row.step),
+                "updated": row.updated,
+                "url": routes.with_query(routes.FACILITY_ADD, w=str(row.id)),
+            }
+            for row in unfinished
+        ]
         self.first_name = profile.first_name
         self.last_sign_in = profile.last_sign_in
         self.recent_emails = [
@@ -59,6 +101,13 @@ class BusinessHomeState(rx.State):
         actions = current.actions if current else frozenset()
         self.can_manage_people = OrgAction.MANAGE_PEOPLE.value in actions
         self.can_edit_organization = OrgAction.EDIT_ORGANIZATION.value in actions
+        # Without a business, Add Facility creates one (its creator becomes its Lead User).
+        self.can_add_facility = current is None or OrgAction.ADD_FACILITY.value in actions
+        self.add_facility_refusal = (
+            ""
+            if self.can_add_facility or current is None
+            else _refusal(current.name, current.role_label)
+        )
         self.loaded = True
         # The header read the session before this load selected the user's only business.
         header = await self.get_state(SessionState)
@@ -67,3 +116,18 @@ class BusinessHomeState(rx.State):
             # Several businesses and none chosen yet: Select Business first.
             return rx.redirect(routes.MY_BUSINESSES)
         return None
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def add_facility(self) -> Any:
+        """Start the Add Facility wizard (a second click opens the same one)."""
+        actor = current_actor()
+        assert actor is not None
+        if not self._started_wizard:
+            # As the page shows: a role that may not add facilities to the selected business
+            # does not start the wizard either.
+            current = await db.run_async(org_service.current_organization, actor)
+            if current is not None and OrgAction.ADD_FACILITY.value not in current.actions:
+                return rx.toast.error(_refusal(current.name, current.role_label), id="form-problem")
+            self._started_wizard = await db.run_async(wizard.start, actor)
+        return rx.redirect(routes.with_query(routes.FACILITY_ADD, w=str(self._started_wizard)))

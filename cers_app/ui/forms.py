@@ -26,8 +26,12 @@ def text_field(
     default_value: rx.Var | str | None = None,
     max_length: int | None = None,
     auto_focus: bool = False,
+    message: rx.Component | None = None,
 ) -> rx.Component:
-    """A labelled input; its border turns red and its message shows when `errors` names it."""
+    """A labelled input; its border turns red and its message shows when `errors` names it.
+
+    `message` replaces the plain text of the error message (for one that carries a link).
+    """
     props: dict = {
         "name": name,
         "id": id,
@@ -49,7 +53,7 @@ def text_field(
         rx.el.label(rx.text(label, weight="medium", size="2"), html_for=id),
         rx.input(**props),
         rx.cond(hint is not None, rx.text(hint or "", size="1", color_scheme="gray")),
-        _message(errors, name, id),
+        _message(errors, name, id) if message is None else message,
         spacing="1",
         width="100%",
         align="stretch",

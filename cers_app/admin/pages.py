@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cers_app.admin.request_queue import AdminRequestsState, request_queue
 from cers_app.admin.state import AdminState
 from cers_app.core import routes
 from cers_app.ui.layout import PageSpec, card, shell
@@ -13,6 +14,7 @@ from cers_app.ui.tables import pager, table
 def admin_home() -> rx.Component:
     return shell(
         rx.heading("System administration", size="7", as_="h1"),
+        request_queue(),
         card(
             rx.heading("Agencies", size="4", as_="h2"),
             table(
@@ -54,4 +56,11 @@ def admin_home() -> rx.Component:
     )
 
 
-PAGES = [PageSpec(routes.ADMIN_HOME, admin_home, "Administration", (AdminState.load,))]
+PAGES = [
+    PageSpec(
+        routes.ADMIN_HOME,
+        admin_home,
+        "Administration",
+        (AdminState.load, AdminRequestsState.load),
+    )
+]

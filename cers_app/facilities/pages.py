@@ -856,6 +856,14 @@ def _facility_actions() -> rx.Component:
                 href=routes.FACILITY_OWNER + "?id=" + facility_id,
                 id="facility-edit-owner",
             ),
+            rx.cond(
+                FacilityPageState.can_manage,
+                rx.link(
+                    rx.button("Manage facility", variant="soft", color_scheme="gray"),
+                    href=routes.FACILITY_MANAGE + "?id=" + facility_id,
+                    id="facility-manage",
+                ),
+            ),
             spacing="2",
             wrap="wrap",
         ),

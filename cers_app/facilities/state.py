@@ -450,6 +450,14 @@ class WizardState(rx.State):
         return result
 
 
+# Any of these lets the user open Manage Facility (transfer, merge, delete).
+MANAGE_ACTIONS = {
+    OrgAction.REQUEST_TRANSFER.value,
+    OrgAction.REQUEST_MERGE.value,
+    OrgAction.REQUEST_DELETE.value,
+}
+
+
 class FacilityPageState(rx.State):
     """The facility page (/facilities/view?id=): the facility record and its elements."""
 
@@ -457,6 +465,7 @@ class FacilityPageState(rx.State):
     facility: dict[str, str] = {}
     elements: list[dict[str, str]] = []
     can_edit: bool = False
+    can_manage: bool = False
     no_regulated: bool = False
 
     def _show(self, view: FacilityView) -> None:
@@ -487,13 +496,15 @@ class FacilityPageState(rx.State):
             for row in view.elements
         ]
         self.can_edit = OrgAction.EDIT_DRAFT.value in view.actions
+        self.can_manage = bool(set(view.actions) & MANAGE_ACTIONS)
         self.no_regulated = view.no_regulated_activities
         self.loaded = True
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     async def load(self) -> Any:
-        self.loaded, self.facility, self.elements, self.can_edit = False, {}, [], False
+        self.loaded, self.facility, self.elements = False, {}, []
+        self.can_edit = self.can_manage = False
         facility_id = _number(self.router.url.query_parameters.get("id", ""))
         try:
             view = await db.run_async(service.get_facility, _actor(), facility_id)

@@ -393,6 +393,7 @@ def test_roles_on_the_facility_page_and_its_forms(
     wait_until_live(editor)
     _expect_facility_page(editor, name, (element_label(1),))
     expect(editor.locator("#facility-role")).to_have_text("Editor")
+    expect(editor.locator("#facility-manage")).to_have_count(0)  # Lead Users manage facilities
     editor.click("#facility-edit-activities")
     wait_until_live(editor)
     expect(editor.locator("#facility-draft-note")).to_be_visible()
@@ -407,6 +408,14 @@ def test_roles_on_the_facility_page_and_its_forms(
     viewer = open_page()
     sign_in_demo(viewer, VIEWER)
     expect(viewer.locator("#home-add-facility-refused")).to_contain_text("(Viewer)")
+    lead = open_page()
+    sign_in_demo(lead, BUSINESS)
+    visit(lead, facility_page)
+    lead.click("#facility-manage")
+    expect(lead).to_have_url(url_of("/facilities/manage"))
+    wait_until_live(lead)
+    expect(lead.locator("#manage-transfer")).to_be_visible()
+
     visit(viewer, facility_page)
     _expect_facility_page(viewer, name, (element_label(1), APSA))
     expect(viewer.locator("#facility-role")).to_have_text("Viewer")

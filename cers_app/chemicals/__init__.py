@@ -1,0 +1,1 @@
+"""Chemical library: seed, EHS list import, search."""

@@ -31,6 +31,16 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e .
 	@touch $@
 
+# chemicals (PyPI, MIT) ships the PubChem-derived identifier tables and the CRC and safety tables
+# the chemical library is seeded from. Pinned here (one place; the seed records the version it
+# loaded) and installed WITHOUT its dependencies: the seed reads its data files with the csv
+# module and never imports it, so numpy/scipy/pandas are never needed.
+CHEMICALS_VERSION := 1.5.2
+
+$(VENV)/.chemicals-$(CHEMICALS_VERSION): $(VENV)/.installed
+	$(BIN)/pip install -q --no-deps chemicals==$(CHEMICALS_VERSION)
+	@touch $@
+
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	@touch $@
@@ -40,7 +50,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	@.tools/node_modules/.bin/bun --version >/dev/null 2>&1 || node .tools/node_modules/bun/install.js
 	@.tools/node_modules/.bin/bun --version
 
-setup: $(VENV)/.installed .tools/node_modules/.bin/bun
+setup: $(VENV)/.installed $(VENV)/.chemicals-$(CHEMICALS_VERSION) .tools/node_modules/.bin/bun
 
 setup-dev: setup $(VENV)/.installed-dev system-packages
 
@@ -60,6 +70,7 @@ system-packages:
 
 db: setup
 	$(BIN)/python -m cers_app migrate
+	$(BIN)/python -m cers_app chemicals seed
 	$(BIN)/python -m cers_app seed-demo
 
 run: db
@@ -86,6 +97,9 @@ lint: setup-dev
 
 bench: setup-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/chemical_search.py
+	$(BIN)/python bench/inventory.py
+	$(BIN)/python bench/inventory_page_state.py
 
 migration: setup
 	$(BIN)/alembic revision --autogenerate -m "$(m)"

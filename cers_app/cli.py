@@ -92,6 +92,11 @@ def seed_demo() -> None:
             f"  CERS ID {facility.cers_id}  {facility.name}, {facility.address}"
             f"  ({facility.business})"
         )
+    if seeded.inventory is not None:
+        click.echo(
+            f"Hazardous materials inventory: {seeded.inventory_rows} materials at "
+            f"{seeded.inventory.name} (CERS ID {seeded.inventory.cers_id})"
+        )
 
 
 def _account_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -261,6 +266,98 @@ def mail_retry() -> None:
     from cers_app.core.mail import retry_unsent
 
     click.echo(f"{retry_unsent()} message(s) delivered.")
+
+
+@cli.group()
+def chemicals() -> None:
+    """Chemical library: seed, EHS list import, search."""
+
+
+@chemicals.command("seed")
+@click.option(
+    "--from",
+    "source_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder laid out like the chemicals package (a small library for tests).",
+)
+@clean_errors
+def chemicals_seed(source_dir: str | None) -> None:
+    """Load the chemical library: the chemicals package, curated products and the EHS seed.
+
+    Each part is loaded once per version; running it again is quick and changes nothing.
+    """
+    from pathlib import Path
+
+    from cers_app.chemicals.seed import seed_library
+    from cers_app.core import db
+
+    report = db.run(seed_library, source_dir=Path(source_dir) if source_dir else None)
+    click.echo(report.summary())
+
+
+@chemicals.command("import-list-of-lists")
+@click.argument("spreadsheet", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@clean_errors
+def chemicals_import_list_of_lists(spreadsheet: str) -> None:
+    """Set EHS flags and TPQs from EPA's "Consolidated List of Lists" spreadsheet.
+
+    The list is taken as complete; nothing changes unless the whole file can be read.
+    """
+    from pathlib import Path
+
+    from cers_app.chemicals.list_of_lists import import_list_of_lists
+    from cers_app.core import db
+
+    click.echo(db.run(import_list_of_lists, Path(spreadsheet)).summary())
+
+
+@chemicals.command("search")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1, 50), default=20, show_default=True)
+@clean_errors
+def chemicals_search(text: str, limit: int) -> None:
+    """Search the library as the inventory editor does (name, word, synonym or CAS)."""
+    from cers_app.chemicals.service import search
+    from cers_app.core import db
+
+    for hit in db.run(search, text, limit):
+        also = f"  (as {hit.matched})" if hit.matched else ""
+        ehs = "  EHS" if hit.ehs else ""
+        click.echo(f"{hit.id:>7}  {hit.cas or '-':<12}  {hit.name}{also}{ehs}")
+
+
+@cli.group()
+def inventory() -> None:
+    """Hazardous Materials Inventory tools."""
+
+
+@inventory.command("validate")
+@click.option("--cers-id", type=int, required=True, help="The facility's CERS ID.")
+@clean_errors
+def inventory_validate(cers_id: int) -> None:
+    """Print the findings of the facility's inventory draft as one JSON list.
+
+    Each finding: material (common name), location, code, level, fields (XML tag names) and
+    message. Nothing is changed.
+    """
+    import json
+
+    from cers_app.core import db
+    from cers_app.inventory.service import draft_findings
+
+    found = db.run(draft_findings, cers_id)
+    listed = [
+        {
+            "material": f.material,
+            "location": f.location,
+            "code": f.code,
+            "level": f.level,
+            "fields": list(f.fields),
+            "message": f.message,
+        }
+        for f in found
+    ]
+    click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
 
 
 def main() -> None:

@@ -233,6 +233,8 @@ class SeededFacility:
 class Seeded:
     users: list[DemoUser]
     facilities: list[SeededFacility]
+    inventory: SeededFacility | None = None  # the facility with the demo inventory
+    inventory_rows: int = 0
 
 
 def seed() -> Seeded:
@@ -253,7 +255,11 @@ def seed() -> Seeded:
         _ensure_facility(facility, organizations[facility.business.name], user_ids)
         for facility in FACILITIES
     ]
-    return Seeded(users=list(DEMO_USERS), facilities=facilities)
+    shown = facilities[FACILITIES.index(INVENTORY_FACILITY)]
+    rows = _ensure_inventory(shown, user_ids)
+    return Seeded(
+        users=list(DEMO_USERS), facilities=facilities, inventory=shown, inventory_rows=rows
+    )
 
 
 def _ensure_agencies() -> int:
@@ -487,3 +493,20 @@ def _ensure_facility(
         address=f"{made.street}, {made.city} {made.zip_code}",
         business=facility.business.name,
     )
+
+
+# ------------------------------------------------------------------ inventory
+
+INVENTORY_FACILITY = FACILITIES[2]  # Valley Fuel Depot - Yolo Yard: a fuel yard's inventory
+
+
+def _ensure_inventory(seeded: SeededFacility, user_ids: dict[str, int]) -> int:
+    """About fifty materials in the fuel yard's inventory draft (added once)."""
+    from cers_app.inventory import demo_rows
+
+    lead = INVENTORY_FACILITY.business.lead
+    actor = _seeding_actor(lead, user_ids[lead.username])
+    facility_id = db.run(
+        lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
+    )
+    return demo_rows.seed(actor, facility_id)

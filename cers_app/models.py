@@ -12,6 +12,12 @@ from cers_app.agencies.models import (  # noqa: F401
     AgencyMember,
     JurisdictionRule,
 )
+from cers_app.chemicals.models import (  # noqa: F401
+    Chemical,
+    ChemicalLibraryVersion,
+    ChemicalListValue,
+    ChemicalName,
+)
 from cers_app.core.audit import AuditEvent  # noqa: F401
 from cers_app.core.idempotency import IdempotencyKey  # noqa: F401
 from cers_app.core.mail import EmailMessage  # noqa: F401
@@ -24,6 +30,11 @@ from cers_app.facilities.models import (  # noqa: F401
     FacilityElement,
     FacilityRequest,
     FacilityWizard,
+)
+from cers_app.inventory.models import (  # noqa: F401
+    InventoryFinding,
+    InventoryItem,
+    InventorySettings,
 )
 from cers_app.organizations.models import (  # noqa: F401
     Organization,

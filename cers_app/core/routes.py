@@ -33,6 +33,9 @@ FACILITY_ADD = "/facilities/add"
 FACILITY = "/facilities/view"
 FACILITY_ACTIVITIES = "/facilities/activities"
 FACILITY_OWNER = "/facilities/owner"
+# The Hazardous Materials Inventory of a facility (?id=) and one material of it (&item=)
+FACILITY_INVENTORY = "/facilities/inventory"
+FACILITY_INVENTORY_ITEM = "/facilities/inventory/item"
 # Facility requests: search and access, manage (transfer, merge, delete), archived facilities
 FACILITY_SEARCH = "/facilities/search"
 FACILITY_MANAGE = "/facilities/manage"

@@ -26,6 +26,7 @@ from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell, sm
 COUNTY_OPTIONS = {str(code): name for code, name in COUNTIES.items()}
 ROLE_OPTIONS = {role.value: ROLE_LABELS[role] for role in OrgRole}
 INPUT_TYPES = {"phone": "tel", "email": "email", "date": "date"}
+HMI_ELEMENT = 2  # core.codes.ELEMENTS: the Hazardous Materials Inventory links to its editor
 # Each "same as" shortcut is offered in the group of the fields it fills in.
 SHORTCUTS_BY_GROUP: dict[str, list[str]] = {}
 for _key, (_, _, _targets) in owner_operator.SAME_AS.items():
@@ -771,6 +772,16 @@ def _fact(label: str, value: rx.Var, id: str) -> rx.Component:
     )
 
 
+def _inventory_link() -> rx.Component:
+    """The Hazardous Materials Inventory row opens the inventory (cers_app/inventory/pages.py)."""
+    return rx.link(
+        rx.button("Inventory", variant="soft", size="2"),
+        href=routes.FACILITY_INVENTORY + "?id=" + FacilityPageState.facility["id"],
+        id="facility-inventory-link",
+        width="fit-content",
+    )
+
+
 def _element(row: rx.Var) -> rx.Component:
     required = row["required"] == "yes"
     return rx.box(
@@ -801,6 +812,7 @@ def _element(row: rx.Var) -> rx.Component:
                 row["comments"] != "",
                 rx.text("Regulator comments: ", row["comments"], size="1"),
             ),
+            rx.cond(row["element"] == str(HMI_ELEMENT), _inventory_link()),
             spacing="1",
         ),
         id="facility-element-" + row["element"],

@@ -295,6 +295,37 @@ def _new_draft(session: Session, actor: Actor, facility: Facility, element: int)
     return draft
 
 
+def element_slot(session: Session, facility_id: int, element: int) -> FacilityElement:
+    """The facility's row of `element`: its requirement, agency and version pointers."""
+    return _element_row(session, facility_id, element)
+
+
+def open_element_draft(
+    session: Session, actor: Actor, facility: Facility, element: int
+) -> tuple[ElementVersion, ElementVersion | None, bool]:
+    """The element's draft: (draft, the version it was started from, whether it is new).
+
+    With no draft, a new empty one is started and the last submitted (else accepted)
+    version is returned beside it for the caller to copy from. A draft pointer that leads to
+    a submitted version is refused: submitted versions never change.
+    """
+    assert facility.id is not None
+    # Two editors starting the same draft at once: the second waits and finds the first's.
+    slot = session.exec(
+        select(FacilityElement)
+        .where(FacilityElement.facility_id == facility.id, FacilityElement.element == element)
+        .with_for_update()
+    ).one()
+    if slot.draft_version_id is not None:
+        draft = session.get(ElementVersion, slot.draft_version_id)
+        if draft is None or draft.status != DRAFT:
+            raise Conflict(SUBMITTED_UNCHANGEABLE)
+        return draft, None, False
+    previous_id = slot.last_submitted_version_id or slot.last_accepted_version_id
+    previous = session.get(ElementVersion, previous_id) if previous_id else None
+    return _new_draft(session, actor, facility, element), previous, True
+
+
 def _facility_information_draft(
     session: Session, actor: Actor, facility: Facility
 ) -> ElementVersion:

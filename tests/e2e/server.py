@@ -18,6 +18,7 @@ from tests.e2e.smtp_sink import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 SERVER_LOG = "server.log"
+CHEMICAL_FIXTURE = PROJECT / "tests" / "unit" / "chemicals" / "fixture_library"
 
 
 class ServerFailed(Exception):
@@ -135,6 +136,8 @@ def start_server(data_dir: Path, smtp_port: int, timeout_seconds: float) -> AppS
     base_url = f"http://localhost:{port}"
     env = environment(data_dir, base_url, smtp_port)
     _run_cli(["migrate"], env)
+    # The small chemical library (with Motor Oil and Nitrogen), not the full seed.
+    _run_cli(["chemicals", "seed", "--from", str(CHEMICAL_FIXTURE)], env)
     _run_cli(["seed-demo"], env)
     log_path = data_dir / SERVER_LOG
     command = [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod"]

@@ -1,0 +1,266 @@
+"""The derived data of inventory rows: typed columns, stored findings, threshold sentences.
+
+Services call these inside their own transaction. Findings are replaced, never edited; a
+row's `worst_rank` and `finding_count` always agree with its stored findings, so the list's
+filters read them in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from cers_app.agencies.models import Agency
+from cers_app.chemicals.models import Chemical
+from cers_app.facilities.models import ElementVersion
+from cers_app.inventory import thresholds
+from cers_app.inventory.fields import FIELDS, FLAG, HAZARD_TAGS
+from cers_app.inventory.models import (
+    NO_FINDINGS_RANK,
+    InventoryFinding,
+    InventoryItem,
+    InventorySettings,
+)
+from cers_app.inventory.rules import (
+    DEFAULT_SETTINGS,
+    LEVEL_RANK,
+    Finding,
+    RuleSettings,
+    catalogue_fingerprint,
+    validate,
+)
+from cers_app.inventory.thresholds import LocalThresholds
+from cers_app.inventory.values import parse_number, row_of
+
+# Where a version records which rule catalogue computed its stored findings.
+FINGERPRINT_KEY = "findings_rules"
+
+
+def compact(values: Mapping[str, str]) -> dict[str, str]:
+    """The values worth storing: empty fields and unticked boxes are left out."""
+    kinds = {field.tag: field.kind for field in FIELDS}
+    return {
+        tag: value
+        for tag, value in values.items()
+        if tag in kinds and value and not (kinds[tag] == FLAG and value == "N")
+    }
+
+
+def full(data: Mapping[str, object]) -> dict[str, str]:
+    """Every field of a stored row: "" where empty, "N" for an unticked box."""
+    row = row_of(data)
+    return {
+        field.tag: row.get(field.tag, "") or ("N" if field.kind == FLAG else "") for field in FIELDS
+    }
+
+
+def sync_columns(item: InventoryItem, values: Mapping[str, str]) -> None:
+    """Store `values` in the row and copy the listed, filtered and sorted fields into its
+    typed columns (cut to their sizes: only rows that passed `values.clean` are saved)."""
+    item.data = compact(values)
+    row = full(item.data)
+    item.common_name = row["CommonName"][:500]
+    item.chemical_name = row["ChemicalName"][:500]
+    item.cas = row["CASNumber"][:15]
+    item.location = row["ChemicalLocation"][:140]
+    item.ehs = row["EHS"] == "Y"
+    item.physical_state = row["PhysicalState"][:1]
+    item.units = row["Units"][:1]
+    amount = parse_number(row["MaximumDailyAmount"])
+    item.max_daily = float(amount) if amount is not None else None
+    flagged = [tag for tag in HAZARD_TAGS if row[tag] == "Y"]
+    item.hazards = f";{';'.join(flagged)};" if flagged else ""
+    item.material_key = thresholds.material_key(row["CASNumber"], row["CommonName"])
+    item.special = thresholds.classify(row)
+
+
+def settings_for(session: Session, agency_id: int | None) -> tuple[RuleSettings, LocalThresholds]:
+    """The rule levels and local thresholds of the agency regulating an inventory: its own
+    settings, else its CUPA's (for a participating agency), else the defaults."""
+    seen: set[int] = set()
+    while agency_id is not None and agency_id not in seen:
+        seen.add(agency_id)
+        stored = session.get(InventorySettings, agency_id)
+        if stored is not None:
+            return _rule_settings(stored), _local_thresholds(stored)
+        agency = session.get(Agency, agency_id)
+        agency_id = agency.parent_agency_id if agency is not None else None
+    return DEFAULT_SETTINGS, thresholds.NO_LOCAL_THRESHOLDS
+
+
+def _rule_settings(stored: InventorySettings) -> RuleSettings:
+    return RuleSettings(
+        location_level=stored.location_level,
+        container_level=stored.container_level,
+        gas_gallons_level=stored.gas_gallons_level,
+    )
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None
+
+
+def _local_thresholds(stored: InventorySettings) -> LocalThresholds:
+    return LocalThresholds(
+        liquid_gal=_decimal(stored.local_liquid_gal),
+        solid_lb=_decimal(stored.local_solid_lb),
+        gas_ft3=_decimal(stored.local_gas_ft3),
+    )
+
+
+def _finding_rows(item: InventoryItem, found: list[Finding]) -> list[dict]:
+    return [
+        {
+            "item_id": item.id,
+            "element_version_id": item.element_version_id,
+            "position": position,
+            "code": finding.code,
+            "level": finding.level,
+            "fields": " ".join(finding.fields),
+            "message": finding.message[:600],
+        }
+        for position, finding in enumerate(found)
+    ]
+
+
+def _rank(found: list[Finding]) -> int:
+    return min((LEVEL_RANK.get(f.level, NO_FINDINGS_RANK) for f in found), default=NO_FINDINGS_RANK)
+
+
+def store_findings(session: Session, item: InventoryItem, settings: RuleSettings) -> list[Finding]:
+    """Validate one saved row and replace its stored findings."""
+    assert item.id is not None
+    found = validate(item.data, settings)
+    session.execute(sa.delete(InventoryFinding).where(col(InventoryFinding.item_id) == item.id))
+    if found:
+        session.execute(sa.insert(InventoryFinding), _finding_rows(item, found))
+    item.worst_rank = _rank(found)
+    item.finding_count = len(found)
+    session.add(item)
+    return found
+
+
+def recompute_version(
+    session: Session,
+    version_id: int,
+    settings: RuleSettings,
+    local: LocalThresholds,
+) -> None:
+    """Validate every row of a version again and refresh every threshold sentence."""
+    items = list(
+        session.exec(select(InventoryItem).where(InventoryItem.element_version_id == version_id))
+    )
+    session.execute(
+        sa.delete(InventoryFinding).where(col(InventoryFinding.element_version_id) == version_id)
+    )
+    rows: list[dict] = []
+    for item in items:
+        found = validate(item.data, settings)
+        rows += _finding_rows(item, found)
+        item.worst_rank = _rank(found)
+        item.finding_count = len(found)
+    if rows:
+        session.execute(sa.insert(InventoryFinding), rows)
+    _assess(session, items, local)
+    version = session.get(ElementVersion, version_id)
+    if version is not None:
+        version.data = {**(version.data or {}), FINGERPRINT_KEY: catalogue_fingerprint()}
+        session.add(version)
+
+
+def findings_are_current(version: ElementVersion) -> bool:
+    """Whether the version's stored findings were computed by this rule catalogue."""
+    return (version.data or {}).get(FINGERPRINT_KEY) == catalogue_fingerprint()
+
+
+def refresh_thresholds(
+    session: Session,
+    version_id: int,
+    keys: Iterable[str],
+    local: LocalThresholds,
+    *,
+    item_ids: Iterable[int] = (),
+) -> None:
+    """Refresh the threshold sentences of every row sharing a material key in `keys` (and of
+    `item_ids`, for rows without a key). Lubricating oils are summed across types, so when
+    one is involved every lubricating oil row is refreshed."""
+    wanted = {key for key in keys if key}
+    ids = set(item_ids)
+    statement = select(InventoryItem).where(InventoryItem.element_version_id == version_id)
+    conditions = []
+    if wanted:
+        conditions.append(col(InventoryItem.material_key).in_(wanted))
+    if ids:
+        conditions.append(col(InventoryItem.id).in_(ids))
+    if not conditions:
+        return
+    items = list(session.exec(statement.where(sa.or_(*conditions))))
+    if any(item.special == thresholds.LUBRICATING_OIL for item in items):
+        known = {item.id for item in items}
+        items += [
+            item
+            for item in session.exec(
+                statement.where(InventoryItem.special == thresholds.LUBRICATING_OIL)
+            )
+            if item.id not in known
+        ]
+    _assess(session, items, local)
+
+
+def _assess(session: Session, items: list[InventoryItem], local: LocalThresholds) -> None:
+    facts = _library_facts(session, items)
+    materials = [
+        thresholds.material_of(item.id or 0, item.data, **facts.get(item.id or 0, {}))
+        for item in items
+    ]
+    sentences = thresholds.assess(materials, local)
+    for item in items:
+        sentence = sentences.get(item.id or 0, "")[:600]
+        if item.reportable != sentence:
+            item.reportable = sentence
+        session.add(item)
+
+
+def _library_facts(session: Session, items: list[InventoryItem]) -> dict[int, dict]:
+    """Density, molecular weight and TPQ from the library entry a row came from, else from
+    the library entry with its CAS number."""
+    ids = {item.chemical_id for item in items if item.chemical_id}
+    cas_numbers = {item.cas for item in items if item.cas and not item.chemical_id}
+    if not ids and not cas_numbers:
+        return {}
+    columns = (
+        Chemical.id,
+        Chemical.cas,
+        Chemical.density_kg_per_l,
+        Chemical.density_phase,
+        Chemical.molecular_weight,
+        Chemical.tpq_lb,
+    )
+    conditions = []
+    if ids:
+        conditions.append(col(Chemical.id).in_(ids))
+    if cas_numbers:
+        conditions.append(col(Chemical.cas).in_(cas_numbers))
+    by_id: dict[int, dict] = {}
+    by_cas: dict[str, dict] = {}
+    for chem_id, cas, density, phase, weight, tpq in session.execute(
+        sa.select(*columns).where(sa.or_(*conditions))
+    ):
+        facts = {
+            # A gas's density at some temperature says nothing about its liquid per gallon.
+            "density_kg_per_l": density if phase in ("liquid", "solid", "") else None,
+            "molecular_weight": weight,
+            "tpq_lb": tpq,
+        }
+        by_id[chem_id] = facts
+        if cas:
+            by_cas[cas] = facts
+    found: dict[int, dict] = {}
+    for item in items:
+        facts = by_id.get(item.chemical_id or 0) or by_cas.get(item.cas)
+        if facts and item.id is not None:
+            found[item.id] = facts
+    return found

@@ -1,0 +1,702 @@
+"""The rule catalogue of a Hazardous Materials Inventory row ("Validate My Inventory").
+
+Each rule has a code (the CERS guidance message code where CERS has one, else our own stable
+"HMI-..." code), a level, the fields it concerns (XML tags) and a check that yields findings
+whose message says how to fix the row. Three levels are agency settings: a missing chemical
+location, a missing storage container and a gas reported in gallons.
+
+`validate(values, settings)` is pure and never raises, whatever it is given: rows come from
+forms, spreadsheets and old data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cers_app.inventory import codes
+from cers_app.inventory.fields import (
+    CODE,
+    COMPONENTS,
+    CONTAINER_TAGS,
+    DECIMAL,
+    FIELD_BY_TAG,
+    FIELDS,
+    FIRE_CODE_TAGS,
+    FLAG,
+    HAZARD_TAGS,
+    INTEGER,
+    REQUIRED_TAGS,
+    TEXT,
+    YESNO,
+    component_tags,
+    noun,
+)
+from cers_app.inventory.values import grouped, read_number, row_of
+
+REQUIRED, WARNING, ADVISORY = "required", "warning", "advisory"
+LEVELS = (REQUIRED, WARNING, ADVISORY)
+LEVEL_LABELS = {REQUIRED: "Required", WARNING: "Warning", ADVISORY: "Advisory"}
+LEVEL_RANK = {REQUIRED: 1, WARNING: 2, ADVISORY: 3}  # lower is worse
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: str
+    fields: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The levels an agency chooses (defaults: Required, Required, Warning)."""
+
+    location_level: str = REQUIRED
+    container_level: str = REQUIRED
+    gas_gallons_level: str = WARNING
+
+
+DEFAULT_SETTINGS = RuleSettings()
+
+
+class Row(dict):
+    """A row's values as text, each number field read at most once per validation."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        super().__init__(values)
+        self.numbers: dict[str, tuple[Decimal | None, str]] = {}
+
+    def read(self, tag: str) -> tuple[Decimal | None, str]:
+        """(number, problem) of a number field; (None, "") when it is empty."""
+        found = self.numbers.get(tag)
+        if found is None:
+            text = self.get(tag, "")
+            found = read_number(FIELD_BY_TAG[tag], text) if text else (None, "")
+            self.numbers[tag] = found
+        return found
+
+    def number(self, tag: str) -> Decimal | None:
+        return self.read(tag)[0]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check. `level` is fixed, or "" when the agency setting named `setting` gives it."""
+
+    code: str
+    name: str
+    level: str
+    setting: str
+    fields: tuple[str, ...]
+    summary: str
+    check: Callable[[Row], Iterator[tuple[tuple[str, ...], str]]]
+
+    def level_for(self, settings: RuleSettings) -> str:
+        if not self.setting:
+            return self.level
+        chosen = getattr(settings, self.setting, "")
+        return chosen if chosen in LEVELS else getattr(DEFAULT_SETTINGS, self.setting)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _number(row: Row, tag: str) -> Decimal | None:
+    """The field's value if it is a storable number, else None (other rules report it)."""
+    return row.number(tag)
+
+
+def _amount(number: Decimal) -> str:
+    return grouped(number)
+
+
+def _yes(row: Row, tag: str) -> bool:
+    return row.get(tag) == codes.YES
+
+
+# Gases that are normally stored liquefied under their own vapour pressure, by CAS number:
+# propane, butane, isobutane, LPG, propylene, 1-butene, isobutylene, 1,3-butadiene, ammonia,
+# chlorine, carbon dioxide, sulfur dioxide, nitrous oxide, hydrogen chloride, hydrogen
+# sulfide, hydrogen fluoride, methyl chloride, methyl bromide, vinyl chloride, ethylene oxide,
+# dimethyl ether, methylamine, dimethylamine, phosgene and the common refrigerants R-22,
+# R-32, R-125, R-134a and R-1234yf.
+LIQUEFIED_GAS_CAS = frozenset(
+    {
+        "74-98-6",
+        "106-97-8",
+        "75-28-5",
+        "68476-85-7",
+        "115-07-1",
+        "106-98-9",
+        "115-11-7",
+        "106-99-0",
+        "7664-41-7",
+        "7782-50-5",
+        "124-38-9",
+        "7446-09-5",
+        "10024-97-2",
+        "7647-01-0",
+        "7783-06-4",
+        "7664-39-3",
+        "74-87-3",
+        "74-83-9",
+        "75-01-4",
+        "75-21-8",
+        "115-10-6",
+        "74-89-5",
+        "124-40-3",
+        "75-44-5",
+        "75-45-6",
+        "75-10-5",
+        "354-33-6",
+        "811-97-2",
+        "754-12-1",
+    }
+)
+_LIQUEFIED_WORDS = re.compile(
+    r"\b(liquefied|liquified|liquid|refrigerated|cryogenic|lpg|lng|propane|butane|"
+    r"propylene|ammonia|chlorine|refrigerant|freon)\b",
+    re.IGNORECASE,
+)
+_LIQUEFIED_CLASSES = {codes.CRYOGEN, codes.LIQUEFIED_PETROLEUM_GAS, codes.OXIDIZING_GAS_LIQUEFIED}
+
+
+def liquefied_or_cryogenic(row: Mapping[str, str]) -> bool:
+    """Whether a gas row is a liquefied or cryogenic gas, which may be reported in gallons.
+
+    Any one of: storage temperature Cryogenic; a fire code class Cryogen, Liquefied petroleum
+    gas or Oxidizing gas (liquefied); a CAS number of a gas normally stored liquefied; or a
+    name that says so ("Liquid nitrogen", "LPG", "Propane", "Anhydrous ammonia").
+    """
+    if row.get("StorageTemperature") == codes.CRYOGENIC:
+        return True
+    if any(row.get(tag) in _LIQUEFIED_CLASSES for tag in FIRE_CODE_TAGS):
+        return True
+    if row.get("CASNumber", "") in LIQUEFIED_GAS_CAS:
+        return True
+    names = f"{row.get('CommonName', '')} {row.get('ChemicalName', '')}"
+    return bool(_LIQUEFIED_WORDS.search(names))
+
+
+# ---------------------------------------------------------------- checks
+# Each yields (fields at fault, message); the rule adds its code and level.
+
+_REQUIRED_MESSAGES = {
+    "CommonName": "Enter the material's common name (its product or trade name): every "
+    "material needs one.",
+    "EHS": "Answer whether the material is an Extremely Hazardous Substance (Yes or No).",
+    "PhysicalState": "Choose the physical state as stored: solid, liquid or gas.",
+    "MaximumDailyAmount": "Enter the maximum daily amount: the most on site at any one time "
+    "during the year.",
+    "Units": "Choose the units of the amounts: gallons, cubic feet, pounds or tons.",
+}
+
+
+def _minimally_required(row: Row):
+    for tag in REQUIRED_TAGS:
+        if not row.get(tag):
+            yield (tag,), _REQUIRED_MESSAGES[tag]
+
+
+def _code_lists(row: Row):
+    for tag, allowed in _ALLOWED.items():
+        value = row.get(tag, "")
+        if not value or value in allowed:
+            continue
+        field = FIELD_BY_TAG[tag]
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        if field.kind == CODE and len(field.codes) <= 6:
+            choices = ", ".join(label for _, label in field.codes)
+            hint = f"Choose one of: {choices}."
+        elif field.kind == CODE:
+            hint = "Choose one from the list."
+        else:
+            hint = "Choose Yes or No."
+        yield (tag,), f'"{shown}" is not one of the choices for {noun(tag)}. {hint}'
+
+
+def _numbers(row: Row):
+    for tag in _NUMBER_TAGS:
+        if not row.get(tag):
+            continue
+        number, problem = row.read(tag)
+        if problem:
+            yield (tag,), problem
+        elif number is not None and number < 0:
+            yield (tag,), f"The {noun(tag)} cannot be negative."
+
+
+def _lengths(row: Row):
+    for field in FIELDS:
+        if field.kind != TEXT or field.max_length is None:
+            continue
+        size = len(row.get(field.tag, ""))
+        if size > field.max_length:
+            yield (
+                (field.tag,),
+                (
+                    f"The {noun(field.tag)} is {size} characters long; shorten it to at most "
+                    f"{field.max_length}."
+                ),
+            )
+
+
+def _average_within_maximum(row: Row):
+    average, maximum = _number(row, "AverageDailyAmount"), _number(row, "MaximumDailyAmount")
+    if average is not None and maximum is not None and average > maximum:
+        yield (
+            ("AverageDailyAmount", "MaximumDailyAmount"),
+            (
+                f"The average daily amount ({_amount(average)}) is more than the maximum daily "
+                f"amount ({_amount(maximum)}). The average cannot exceed the maximum: correct one "
+                "of them."
+            ),
+        )
+
+
+def _largest_container_within_maximum(row: Row):
+    largest, maximum = _number(row, "LargestContainer"), _number(row, "MaximumDailyAmount")
+    if largest is not None and maximum is not None and largest > maximum:
+        yield (
+            ("LargestContainer", "MaximumDailyAmount"),
+            (
+                f"The largest container ({_amount(largest)}) holds more than the maximum daily "
+                f"amount ({_amount(maximum)}). Check both, in the same units: the largest "
+                "container is the size of one container, the maximum daily amount the most on "
+                "site at any one time."
+            ),
+        )
+
+
+def _component_percent(row: Row):
+    for n, tag in enumerate(_PERCENT_TAGS, 1):
+        percent = _number(row, tag)
+        if percent is not None and not Decimal("0.01") <= percent <= 100:
+            yield (
+                (tag,),
+                (
+                    f"Component {n}'s percentage by weight ({_amount(percent)}%) must be between "
+                    "0.01 and 100."
+                ),
+            )
+
+
+def _component_sum(row: Row):
+    given = [(tag, _number(row, tag)) for tag in _PERCENT_TAGS]
+    given = [(tag, percent) for tag, percent in given if percent is not None and percent > 0]
+    total = sum((percent for _, percent in given), Decimal(0))
+    if len(given) > 1 and total > 100:
+        yield (
+            tuple(tag for tag, _ in given),
+            (
+                f"The components' percentages add up to {_amount(total)}%, more than 100%. "
+                "Correct them from the Safety Data Sheet (use the upper value of a range only "
+                "where the sum allows it)."
+            ),
+        )
+
+
+def _component_names(row: Row):
+    for n, (percent, name, ehs, cas) in enumerate(_COMPONENT_TAGS, 1):
+        if not row.get(name) and (row.get(percent) or row.get(cas) or _yes(row, ehs)):
+            yield (name,), f"Enter component {n}'s name, or clear its other fields."
+
+
+_CAS_SHAPE = re.compile(r"(\d{2,7})-?(\d{2})-?(\d)", re.ASCII)
+
+
+def _cas_numbers(row: Row):
+    from cers_app.chemicals.rules import normalise_cas
+
+    for tag in _CAS_TAGS:
+        value = row.get(tag, "")
+        if not value or normalise_cas(value) is not None:
+            continue
+        shape = _CAS_SHAPE.fullmatch(value.replace(" ", "").replace("\u2011", "-"))
+        if shape:
+            yield (
+                (tag,),
+                (
+                    f"The CAS number {shape[1]}-{shape[2]}-{shape[3]} fails its check digit, so a "
+                    "digit is probably mistyped. Copy it again from the Safety Data Sheet."
+                ),
+            )
+        else:
+            shown = value if len(value) <= 20 else value[:17] + "..."
+            yield (
+                (tag,),
+                (
+                    f'"{shown}" is not a CAS number (digits written like 7664-93-9). For a '
+                    "mixture leave it blank and list the hazardous components instead."
+                ),
+            )
+
+
+def _ehs_in_pounds(row: Row):
+    units = row.get("Units", "")
+    if _yes(row, "EHS") and units and units != codes.POUNDS:
+        yield (
+            ("EHS", "Units"),
+            (
+                "An Extremely Hazardous Substance is reported in pounds. Convert its amounts to "
+                "pounds and choose Pounds as the units."
+            ),
+        )
+
+
+def _gas_in_gallons(row: Row):
+    if (
+        row.get("PhysicalState") == codes.GAS
+        and row.get("Units") == codes.GALLONS
+        and not liquefied_or_cryogenic(row)
+    ):
+        yield (
+            ("PhysicalState", "Units"),
+            (
+                "A gas is reported in cubic feet (at standard temperature and pressure). Convert "
+                "its amounts to cubic feet and choose Cubic feet. Only a liquefied or cryogenic "
+                "gas may be reported in gallons; for one, set the storage temperature to "
+                "Cryogenic or its fire code hazard class."
+            ),
+        )
+
+
+def _trade_secret(row: Row):
+    if _yes(row, "TradeSecret"):
+        yield (
+            ("TradeSecret",),
+            (
+                "This material is marked as a trade secret: the regulator will handle it under "
+                "HSC 25511. Mark it only if its identity is a trade secret you have claimed."
+            ),
+        )
+
+
+def _days_on_site(row: Row):
+    days = _number(row, "DaysOnSite")
+    if days is not None and not 1 <= days <= 365:
+        yield (
+            ("DaysOnSite",),
+            (
+                f"Days on site ({_amount(days)}) must be from 1 to 365: the days of the year the "
+                "material is on site."
+            ),
+        )
+
+
+def _waste_code(row: Row):
+    if row.get("HMType") == codes.WASTE and not row.get("StateWasteCode"):
+        yield (
+            ("HMType", "StateWasteCode"),
+            (
+                "A waste needs its California state waste code: choose the three-digit code "
+                "that best describes it."
+            ),
+        )
+
+
+def _waste_amount(row: Row):
+    if row.get("HMType") == codes.WASTE and not row.get("AnnualWasteAmount"):
+        yield (
+            ("HMType", "AnnualWasteAmount"),
+            ("A waste needs its annual waste amount: enter how much is generated in a year."),
+        )
+
+
+def _curies(row: Row):
+    if _yes(row, "RadioActive") and not row.get("Curies"):
+        yield (
+            ("RadioActive", "Curies"),
+            ("A radioactive material needs its activity: enter the amount in curies."),
+        )
+
+
+def _hazard_category(row: Row):
+    if not any(row.get(tag) == codes.YES for tag in HAZARD_TAGS):
+        yield (
+            HAZARD_TAGS,
+            (
+                "Tick at least one physical or health hazard category that applies; the Safety "
+                "Data Sheet (section 2) lists them."
+            ),
+        )
+
+
+def _storage_container(row: Row):
+    if not any(row.get(tag) == codes.YES for tag in CONTAINER_TAGS):
+        yield (
+            CONTAINER_TAGS,
+            (
+                "Tick at least one storage container in Inventory Storage Information (such as "
+                "Steel drum or Aboveground tank) to say how the material is stored."
+            ),
+        )
+
+
+def _other_container(row: Row):
+    if _yes(row, "SCOther") and not row.get("OtherStorageContainer"):
+        yield (
+            ("SCOther", "OtherStorageContainer"),
+            (
+                'Say what the other storage container is in "Other container (specify)", or '
+                'untick "Other".'
+            ),
+        )
+
+
+def _location(row: Row):
+    if not row.get("ChemicalLocation"):
+        yield (
+            ("ChemicalLocation",),
+            (
+                "Enter where the material is kept (a building or outside area, such as "
+                '"Warehouse, bay 3"), so that emergency responders can find it.'
+            ),
+        )
+
+
+_NUMBER_TAGS = tuple(f.tag for f in FIELDS if f.kind in (DECIMAL, INTEGER))
+_ALLOWED = {
+    f.tag: frozenset(c for c, _ in f.codes) for f in FIELDS if f.kind in (CODE, YESNO, FLAG)
+}
+_TEXT_LIMITS = tuple((f.tag, f.max_length) for f in FIELDS if f.kind == TEXT and f.max_length)
+_COMPONENT_TAGS = tuple(component_tags(n) for n in COMPONENTS)
+_CODED_TAGS = tuple(f.tag for f in FIELDS if f.kind in (CODE, YESNO, FLAG))
+_TEXT_TAGS = tuple(f.tag for f in FIELDS if f.kind == TEXT)
+_PERCENT_TAGS = tuple(component_tags(n)[0] for n in COMPONENTS)
+_CAS_TAGS = ("CASNumber", *(component_tags(n)[3] for n in COMPONENTS))
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "1028",
+        "HMIMinimallyRequiredFieldDoesNotHaveValue",
+        REQUIRED,
+        "",
+        REQUIRED_TAGS,
+        "Common name, EHS, physical state, maximum daily amount and units are filled in.",
+        _minimally_required,
+    ),
+    Rule(
+        "1027",
+        "HMIValueOutsideAcceptableRange",
+        REQUIRED,
+        "",
+        _CODED_TAGS,
+        "Coded and Yes/No fields hold one of their CERS codes.",
+        _code_lists,
+    ),
+    Rule(
+        "1029",
+        "HMIFieldValueDoesNotValidateAgainstRegularExpression",
+        REQUIRED,
+        "",
+        _NUMBER_TAGS,
+        "Number fields hold numbers within their digits, and none is negative.",
+        _numbers,
+    ),
+    Rule(
+        "HMI-LENGTH",
+        "HMIValueTooLong",
+        REQUIRED,
+        "",
+        _TEXT_TAGS,
+        "Text fields fit their CERS lengths.",
+        _lengths,
+    ),
+    Rule(
+        "1037",
+        "HMIAverageDailyAmountCannotExceedMaxDailyAmount",
+        REQUIRED,
+        "",
+        ("AverageDailyAmount", "MaximumDailyAmount"),
+        "The average daily amount is not more than the maximum daily amount.",
+        _average_within_maximum,
+    ),
+    Rule(
+        "HMI-LARGEST-CONTAINER",
+        "HMILargestContainerExceedsMaxDailyAmount",
+        WARNING,
+        "",
+        ("LargestContainer", "MaximumDailyAmount"),
+        "The largest container is not larger than the maximum daily amount.",
+        _largest_container_within_maximum,
+    ),
+    Rule(
+        "HMI-COMPONENT-PERCENT",
+        "HMIComponentPercentOutOfRange",
+        REQUIRED,
+        "",
+        _PERCENT_TAGS,
+        "Each hazardous component's percentage by weight is from 0.01 to 100.",
+        _component_percent,
+    ),
+    Rule(
+        "HMI-COMPONENT-SUM",
+        "HMIComponentPercentagesExceed100",
+        WARNING,
+        "",
+        _PERCENT_TAGS,
+        "The hazardous components' percentages add up to at most 100.",
+        _component_sum,
+    ),
+    Rule(
+        "HMI-COMPONENT-NAME",
+        "HMIComponentWithoutName",
+        WARNING,
+        "",
+        tuple(component_tags(n)[1] for n in COMPONENTS),
+        "A hazardous component with a percentage, CAS number or EHS flag has a name.",
+        _component_names,
+    ),
+    Rule(
+        "HMI-CAS",
+        "HMICASNumberInvalid",
+        WARNING,
+        "",
+        _CAS_TAGS,
+        "CAS numbers are well formed and pass their check digit.",
+        _cas_numbers,
+    ),
+    Rule(
+        "1069",
+        "EHSMaterialsShouldBeReportedInPounds",
+        WARNING,
+        "",
+        ("EHS", "Units"),
+        "Extremely Hazardous Substances are reported in pounds.",
+        _ehs_in_pounds,
+    ),
+    Rule(
+        "HMI-GAS-GALLONS",
+        "HMIGasReportedInGallons",
+        "",
+        "gas_gallons_level",
+        ("PhysicalState", "Units"),
+        "Gases are reported in cubic feet, except liquefied and cryogenic gases.",
+        _gas_in_gallons,
+    ),
+    Rule(
+        "1078",
+        "InventoryContainsTradeSecretMaterials",
+        ADVISORY,
+        "",
+        ("TradeSecret",),
+        "Trade secret materials are pointed out.",
+        _trade_secret,
+    ),
+    Rule(
+        "HMI-DAYS-ON-SITE",
+        "HMIDaysOnSiteOutOfRange",
+        REQUIRED,
+        "",
+        ("DaysOnSite",),
+        "Days on site is from 1 to 365.",
+        _days_on_site,
+    ),
+    Rule(
+        "HMI-WASTE-CODE",
+        "HMIWasteWithoutStateWasteCode",
+        WARNING,
+        "",
+        ("HMType", "StateWasteCode"),
+        "A waste has a state waste code.",
+        _waste_code,
+    ),
+    Rule(
+        "HMI-WASTE-AMOUNT",
+        "HMIWasteWithoutAnnualAmount",
+        WARNING,
+        "",
+        ("HMType", "AnnualWasteAmount"),
+        "A waste has an annual waste amount.",
+        _waste_amount,
+    ),
+    Rule(
+        "HMI-CURIES",
+        "HMIRadioactiveWithoutCuries",
+        WARNING,
+        "",
+        ("RadioActive", "Curies"),
+        "A radioactive material has its curies.",
+        _curies,
+    ),
+    Rule(
+        "HMI-HAZARD-CATEGORY",
+        "HMINoHazardCategory",
+        WARNING,
+        "",
+        HAZARD_TAGS,
+        "At least one hazard category is ticked.",
+        _hazard_category,
+    ),
+    Rule(
+        "HMI-STORAGE-CONTAINER",
+        "HMINoStorageContainer",
+        "",
+        "container_level",
+        CONTAINER_TAGS,
+        "At least one storage container is ticked.",
+        _storage_container,
+    ),
+    Rule(
+        "HMI-OTHER-CONTAINER",
+        "HMIOtherContainerNotSpecified",
+        "",
+        "container_level",
+        ("SCOther", "OtherStorageContainer"),
+        'An "Other" storage container says what it is.',
+        _other_container,
+    ),
+    Rule(
+        "HMI-LOCATION",
+        "HMINoChemicalLocation",
+        "",
+        "location_level",
+        ("ChemicalLocation",),
+        "The chemical location is given.",
+        _location,
+    ),
+)
+RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+def validate(values: object, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
+    """Every finding of one row, in catalogue order. Never raises: anything that is not a
+    mapping of tags to values is judged as an empty row."""
+    row = Row(row_of(values))
+    found: list[Finding] = []
+    for rule in RULES:
+        level = rule.level_for(settings)
+        for fields, message in rule.check(row):
+            found.append(Finding(rule.code, level, fields, message))
+    return found
+
+
+def worst_level(findings: list[Finding] | tuple[Finding, ...]) -> str:
+    """The most serious level among `findings` ("" when there are none)."""
+    levels = [f.level for f in findings if f.level in LEVEL_RANK]
+    return min(levels, key=LEVEL_RANK.__getitem__) if levels else ""
+
+
+def blocking(findings: list[Finding] | tuple[Finding, ...]) -> bool:
+    """Whether any finding is Required (those block submitting the element)."""
+    return any(f.level == REQUIRED for f in findings)
+
+
+# Bump when the logic of a check or of the thresholds changes: drafts whose stored findings
+# were computed under another fingerprint are validated again the next time they are read.
+RULES_REVISION = 1
+
+
+def catalogue_fingerprint() -> str:
+    """A short hash of the rule catalogue (codes, levels, fields, summaries) and RULES_REVISION."""
+    parts = [str(RULES_REVISION)]
+    parts += [
+        "|".join((rule.code, rule.level, rule.setting, " ".join(rule.fields), rule.summary))
+        for rule in RULES
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -1,0 +1,197 @@
+"""Reading and cleaning the values of an inventory row: numbers, codes, Y/N and text.
+
+Rows arrive from forms and (later) spreadsheets as loose strings; they are stored as CERS
+codes and plain numbers. `clean` turns typed input into stored values and names the fields
+that cannot be stored at all; the rules judge what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from cers_app.inventory.codes import FIRE_CODE_CLASSES
+from cers_app.inventory.fields import (
+    CODE,
+    FIELDS,
+    FLAG,
+    INTEGER,
+    TAGS,
+    TEXT,
+    YESNO,
+    FieldDef,
+    noun,
+)
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+_YES = {"y", "yes", "true", "on", "1", "x"}
+_NO = {"n", "no", "false", "off", "0"}
+
+
+def text_of(value: object) -> str:
+    """Any value as stripped text ("" for None); never raises."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    try:
+        return str(value).strip()
+    except Exception:  # noqa: BLE001 - a hostile __str__ must not break validation
+        return ""
+
+
+def row_of(values: object) -> dict[str, str]:
+    """Every known field of `values` as stripped text; anything that is not a mapping is
+    an empty row."""
+    if not isinstance(values, Mapping):
+        return {}
+    try:
+        get = values.get
+        row = {}
+        for tag in TAGS:
+            raw = get(tag)
+            row[tag] = raw.strip() if raw.__class__ is str else text_of(raw)
+        return row
+    except Exception:  # noqa: BLE001 - a broken mapping reads as empty fields
+        return {tag: _safe_get(values, tag) for tag in TAGS}
+
+
+def _safe_get(values: Mapping, tag: str) -> str:
+    try:
+        return text_of(values.get(tag))
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A decimal number written plainly ("1,500", "12.5", "-3"); None when it is not one.
+
+    Exponents, NaN and infinities are not numbers here: people do not type them, and they
+    have no place in an inventory.
+    """
+    bare = text.replace(",", "").replace(" ", "").replace("_", "")
+    if not _NUMBER.fullmatch(bare):
+        return None
+    try:
+        return Decimal(bare)
+    except InvalidOperation:
+        return None
+
+
+def digits_of(number: Decimal) -> tuple[int, int]:
+    """(total digits, digits after the point) as an XML schema counts them."""
+    if number == 0:
+        return 1, 0
+    _sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if exponent >= 0:
+        return len(digits) + exponent, 0
+    return max(len(digits), -exponent), -exponent
+
+
+def plain(number: Decimal) -> str:
+    """A number as stored: no exponent, no trailing zeros after the point, no "-0"."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def grouped(number: Decimal) -> str:
+    """A number for people: thousands separated, no trailing zeros ("1,500", "12.5")."""
+    return f"{number.normalize():,f}"
+
+
+def read_number(field: FieldDef, text: str) -> tuple[Decimal | None, str]:
+    """(the number, "") when `text` can be stored in the number field, else (None, why)."""
+    number = parse_number(text)
+    if number is None:
+        example = "45" if field.kind == INTEGER else "1500 or 12.5"
+        kind = "a whole number" if field.kind == INTEGER else "a number"
+        return None, f"Enter the {noun(field.tag)} as {kind}, such as {example}."
+    total, after = digits_of(number)
+    if field.kind == INTEGER and after:
+        return None, f"Enter the {noun(field.tag)} as a whole number."
+    if field.decimals is not None and after > field.decimals:
+        return None, (
+            f"Give the {noun(field.tag)} with at most {field.decimals} digits after the point."
+        )
+    if field.digits is not None and total > field.digits:
+        return None, (
+            f"The {noun(field.tag)} has too many digits: at most {field.digits} are allowed."
+        )
+    return number, ""
+
+
+def number_problem(field: FieldDef, text: str) -> str:
+    """Why `text` cannot be stored in a number field ("" when it can)."""
+    return read_number(field, text)[1]
+
+
+def _code_for(field: FieldDef, text: str) -> str | None:
+    """The code that `text` stands for (a code or a label, in any case), or None."""
+    wanted = text.casefold()
+    if field.codes is FIRE_CODE_CLASSES:
+        wanted = wanted.lstrip("0")  # "07" is class 7
+    for code, label in field.codes:
+        if code.casefold() == wanted or label.casefold() == wanted:
+            return code
+    return None
+
+
+def _clean_one(field: FieldDef, text: str) -> tuple[str, str]:
+    """(stored value, problem) for one field; the problem is "" when it can be stored."""
+    if field.kind == TEXT:
+        if text and (field.tag == "CASNumber" or field.tag.endswith("CAS")):
+            from cers_app.chemicals.rules import normalise_cas
+
+            text = normalise_cas(text) or text
+        if field.max_length is not None and len(text) > field.max_length:
+            return text, (
+                f"{field.label} is {len(text)} characters long; it can be at most "
+                f"{field.max_length}."
+            )
+        return text, ""
+    if field.kind in (YESNO, FLAG):
+        folded = text.casefold()
+        if folded in _YES:
+            return "Y", ""
+        if folded in _NO:
+            return "N", ""
+        if not folded:
+            return ("N" if field.kind == FLAG else ""), ""
+        return text, f"Choose Yes or No for {noun(field.tag)}."
+    if not text:
+        return "", ""
+    if field.kind == CODE:
+        code = _code_for(field, text)
+        if code is None:
+            return text, f'"{text[:40]}" is not one of the choices for {noun(field.tag)}.'
+        return code, ""
+    problem = number_problem(field, text)
+    if problem:
+        return text, problem
+    number = parse_number(text)
+    assert number is not None
+    return plain(number), ""
+
+
+def clean(values: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    """Typed input as it would be stored, and the problems that stop it being stored.
+
+    Returns (cleaned values of every field, errors by tag). Yes/No and codes are matched in
+    any case and by label too ("gallons" is "a"); an empty check box is "N"; numbers lose
+    thousands separators; a CAS number typed without dashes gets them. Unknown keys are
+    ignored.
+    """
+    row = row_of(values)
+    cleaned: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for field in FIELDS:
+        cleaned[field.tag], problem = _clean_one(field, row.get(field.tag, ""))
+        if problem:
+            errors[field.tag] = problem
+    return cleaned, errors

@@ -1,0 +1,700 @@
+"""Reading an uploaded inventory spreadsheet (xlsx, xls, ods or csv) into checked rows.
+
+Nothing here touches the database: `read_inventory` turns a file into the rows it would add,
+as stored values, and every problem found, each at the sheet's own row, column letter and
+heading. File-level failures (not a spreadsheet, empty, password-protected, a decompression
+bomb) raise `UnreadableFile` with a message for people.
+
+Hostile files are refused before the spreadsheet library sees them: zip entries are judged
+from the central directory, and worksheet XML is scanned for cells placed far away, which
+would make the reader allocate every cell in between.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from cers_app.inventory import values
+from cers_app.inventory.fields import (
+    CODE,
+    DECIMAL,
+    FIELD_BY_TAG,
+    FLAG,
+    INTEGER,
+    TEXT,
+    YESNO,
+    FieldDef,
+)
+from cers_app.inventory.sheet_columns import (
+    CERSID,
+    COLUMNS,
+    REQUIRED_COLUMN_TAGS,
+    column_for,
+    column_letter,
+    heading_key,
+)
+from cers_app.inventory.values import _clean_one as clean_value  # what values.clean does per field
+
+HEAD_BYTES = 8192
+# A 25 MB upload of a fully filled inventory inflates to about 0.6 GB of sheet XML; the
+# ratio check below is what catches a bomb.
+MAX_INFLATED_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR_BYTES = 10 * 1024 * 1024  # small entries may compress well; only big ones count
+# The reader holds the sheet's whole rectangle, so a stray far cell must not make it huge;
+# a 25 MB upload cannot hold more rows than this anyway.
+MAX_ROW = 199_999
+MAX_COLUMNS = 130  # column DZ: the template has 104 columns
+PROGRESS_EVERY = 500
+
+XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_NUMBER_KINDS = (DECIMAL, INTEGER)
+# XML 1.0 forbids these; CERS refuses them too. Tab, newline and carriage return are fine.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A cell or row reference past row 199,999 or column DZ (EA..., or three letters), or an
+# attribute spelled with spaces or quotes XML allows (then the slower full pattern decides).
+_FAR_OR_ODD = re.compile(
+    rb"""r(?:="(?:[E-Z][A-Z]\d|[A-Z]{3}|[A-Z]{0,2}+(?:[2-9]\d{5}|\d{7}))"""
+    rb"""|[ \t\r\n]+=|=[ \t\r\n']+)"""
+)
+_FAR_CELL_ANY = re.compile(
+    rb"""\br\s*=\s*["'](?:[A-Z]{0,3}(?:[2-9]\d{5}|\d{7})|[E-Z][A-Z]\d|[A-Z]{3})"""
+)
+
+_EMPTY = (
+    "The file is empty. Choose the inventory spreadsheet (.xlsx, .xls, .ods or .csv) and "
+    "upload it again."
+)
+_NOT_SHEET = (
+    "This file is not a spreadsheet. Upload an Excel workbook (.xlsx or .xls), an "
+    "OpenDocument spreadsheet (.ods) or a CSV file."
+)
+_ENCRYPTED = (
+    "The workbook is protected with a password, so it cannot be read. Remove the password "
+    "in Excel (File, Info, Protect Workbook), save, and upload it again."
+)
+_BOMB = (
+    "The file would expand to far more data than an inventory holds (a decompression "
+    "bomb), so it was not opened. Upload the inventory workbook as saved by your "
+    "spreadsheet program."
+)
+_TOO_WIDE = (
+    f"The sheet has cells beyond row {MAX_ROW:,} or column {column_letter(MAX_COLUMNS - 1)}, "
+    "further than an inventory reaches. Delete the stray cells below or to the right of the "
+    "table and upload it again."
+)
+_NO_SHEET = "The workbook has no worksheet. Put the inventory on the first worksheet."
+_DAMAGED = (
+    "The spreadsheet could not be read; it may be damaged. Open it in your spreadsheet "
+    "program, save it again as .xlsx, and upload that."
+)
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as an inventory spreadsheet; str() says why and what to do."""
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One problem: the sheet's 1-based `row` (0 for the whole file), the column `letter`
+    ("" when none), the file's `heading` of it, a `code` and a message saying the fix."""
+
+    row: int
+    column: str
+    heading: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """A row without problems: its sheet `row` number, stored `values` of every field and
+    the tags whose column the sheet has (`present`)."""
+
+    row: int
+    values: dict[str, str]
+    present: frozenset[str]
+
+
+@dataclass
+class SheetReading:
+    """What a sheet holds for one facility. `rows` are the rows without problems;
+    `bad_rows` the sheet row numbers with one; `data_rows` counts the material rows read
+    (rows with a CERSID or a common name); `headings` maps tags to the file's headings."""
+
+    rows: list[SheetRow] = field(default_factory=list)
+    problems: list[SheetProblem] = field(default_factory=list)
+    bad_rows: frozenset[int] = frozenset()
+    header_row: int = 0
+    data_rows: int = 0
+    headings: dict[str, str] = field(default_factory=dict)
+
+
+# --- finding out what the file is -------------------------------------------------------
+
+
+def sniff_kind(head: bytes) -> str | None:
+    """The kind of file that starts with `head`: "xlsx", "ods", "xls", "csv" or None.
+
+    Any zip that is not an OpenDocument file counts as "xlsx" here; its entries are
+    checked when it is read. An OLE file counts as "xls" (password-protected xlsx files
+    are OLE files too, and are refused when read).
+    """
+    if not head:
+        return None
+    if head.startswith(_ZIP):
+        if head[30:38] == b"mimetype":
+            return ODS if head[38:].startswith(_ODS_MIME) else None
+        return XLSX
+    if head.startswith(_OLE):
+        return XLS
+    return CSV if _looks_like_text(head) else None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head or head.startswith(b"%PDF"):
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the head
+            text = head.decode("cp1252", errors="replace")
+        else:
+            text = head[: exc.start].decode("utf-8")
+    # A stray control character is reported at its cell; many mean a binary file.
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
+    return controls * 100 <= len(text)
+
+
+def check_file(path: Path) -> str:
+    """The file's kind after every check made before opening it; raises UnreadableFile."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head:
+        raise UnreadableFile(_EMPTY)
+    kind = sniff_kind(head)
+    if kind is None:
+        raise UnreadableFile(_NOT_SHEET)
+    if kind in (XLSX, ODS):
+        _check_zip(path, kind)
+    elif kind == XLS and _is_encrypted_ole(path):
+        raise UnreadableFile(_ENCRYPTED)
+    return kind
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    # An encrypted xlsx is an OLE file holding an "EncryptedPackage" stream.
+    return "EncryptedPackage".encode("utf-16-le") in path.read_bytes()
+
+
+def _check_zip(path: Path, kind: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+            if kind == XLSX and "xl/workbook.xml" not in names:
+                raise UnreadableFile(_NOT_SHEET)
+            if kind == ODS and "content.xml" not in names:
+                raise UnreadableFile(_NOT_SHEET)
+            if sum(entry.file_size for entry in entries) > MAX_INFLATED_BYTES:
+                raise UnreadableFile(_BOMB)
+            for entry in entries:
+                if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > MAX_RATIO * max(
+                    entry.compress_size, 1
+                ):
+                    raise UnreadableFile(_BOMB)
+            if kind == XLSX:
+                for entry in entries:
+                    if entry.filename.startswith("xl/worksheets/"):
+                        _scan_far_cells(archive, entry)
+            else:
+                _scan_ods(archive)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+    ) as exc:
+        raise UnreadableFile(_DAMAGED) from exc
+
+
+def _scan_far_cells(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    tail = b""
+    with archive.open(entry) as stream:
+        while chunk := stream.read(4 * 1024 * 1024):
+            data = tail + chunk
+            found = _FAR_OR_ODD.search(data)
+            if found and (found.group().startswith(b'r="') or _FAR_CELL_ANY.search(data)):
+                raise UnreadableFile(_TOO_WIDE)
+            tail = data[-24:]
+
+
+_ODS_TAG = re.compile(
+    rb"<table:(table-row|table-cell|covered-table-cell)\b([^>]*)>|</table:table-row>"
+)
+_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated\s*=\s*["\'](\d+)')
+
+
+def _scan_ods(archive: zipfile.ZipFile) -> None:
+    """Refuse an OpenDocument sheet whose repeated rows or cells holding values reach past
+    MAX_ROW or MAX_COLUMNS; repeated empty rows and cells (which LibreOffice writes to
+    the sheet's end) cost nothing."""
+    data = archive.read("content.xml")
+    rows = 0
+    row_repeat = 1
+    column = 0
+    for match in _ODS_TAG.finditer(data):
+        name, attributes = match.group(1), match.group(2) or b""
+        if name is None:  # </table:table-row>
+            rows += row_repeat
+            continue
+        repeat = _REPEAT.search(attributes)
+        count = int(repeat.group(1)) if repeat else 1
+        if name == b"table-row":
+            row_repeat, column = count, 0
+            continue
+        column += count
+        if b"value-type" in attributes and (column > MAX_COLUMNS or rows + row_repeat > MAX_ROW):
+            raise UnreadableFile(_TOO_WIDE)
+
+
+# --- cells as text ----------------------------------------------------------------------
+
+
+def _number_text(number: float) -> str:
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    shortest = repr(number)  # plain already ("12.5") unless an exponent or nan/inf
+    if "e" in shortest or "n" in shortest:
+        return values.plain(Decimal(shortest))
+    return shortest
+
+
+def cell_text(cell: object) -> str:
+    """A cell's value as text: numbers plainly ("12", not "12.0"), True as "Y", dates as
+    ISO text, text trimmed."""
+    if cell.__class__ is str:
+        return cell.strip()  # type: ignore[union-attr]
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "Y" if cell else "N"
+    if isinstance(cell, float):
+        return _number_text(cell)
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        return cell.date().isoformat()
+    if isinstance(cell, (datetime.date, datetime.time)):
+        return cell.isoformat()
+    return values.text_of(cell)
+
+
+def _is_date(cell: object) -> bool:
+    return isinstance(cell, (datetime.date, datetime.time, datetime.timedelta))
+
+
+# --- opening ----------------------------------------------------------------------------
+
+
+def _sheet_rows(path: Path) -> list[list[object]]:
+    """Every row of the first worksheet from row 1 and column A, as cell values."""
+    kind = check_file(path)
+    if kind == CSV:
+        return _csv_rows(path)
+    return _calamine_rows(path)
+
+
+def _csv_rows(path: Path) -> list[list[object]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    delimiter = _csv_delimiter(text)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableFile(
+            f"The CSV file could not be read ({exc}). Save it again from your spreadsheet "
+            "program as CSV and upload it again."
+        ) from exc
+
+
+_CSV_HEADER = re.compile(r'^"?CERSID"?\s*([,;\t])', re.IGNORECASE | re.MULTILINE)
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter after CERSID on the heading line; else the likeliest of , ; and tab."""
+    found = _CSV_HEADER.search(text, 0, 1024 * 1024)
+    if found:
+        return found.group(1)
+    try:
+        return csv.Sniffer().sniff(text[:HEAD_BYTES], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _calamine_rows(path: Path) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            sheets = [
+                (index, meta)
+                for index, meta in enumerate(workbook.sheets_metadata)
+                if meta.typ == SheetTypeEnum.WorkSheet
+            ]
+            if not sheets:
+                raise UnreadableFile(_NO_SHEET)
+            visible = [index for index, meta in sheets if meta.visible == SheetVisibleEnum.Visible]
+            sheet = workbook.get_sheet_by_index(visible[0] if visible else sheets[0][0])
+            end = sheet.end
+            if end is not None and (end[0] >= MAX_ROW or end[1] >= MAX_COLUMNS):
+                raise UnreadableFile(_TOO_WIDE)
+            return sheet.to_python(skip_empty_area=False)  # type: ignore[return-value]
+    except UnreadableFile:
+        raise
+    except PasswordError as exc:
+        raise UnreadableFile(_ENCRYPTED) from exc
+    except Exception as exc:  # any reader failure means a damaged file
+        raise UnreadableFile(_DAMAGED) from exc
+    except BaseException as exc:
+        if type(exc).__name__ == "PanicException":  # the Rust reader gave up on the file
+            raise UnreadableFile(_DAMAGED) from exc
+        raise
+
+
+def raw_rows(path: Path) -> Iterator[list[str]]:
+    """Every row of the first worksheet as text (for the marked workbook); raises
+    UnreadableFile as `read_inventory` does."""
+    for cells in _sheet_rows(path):
+        yield [cell_text(cell) for cell in cells]
+
+
+# --- checking ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mapped:
+    index: int
+    tag: str
+    letter: str
+    heading: str
+    field: FieldDef | None
+
+
+def _header_index(rows: list[list[object]]) -> int | None:
+    for index, cells in enumerate(rows):
+        if cells and cell_text(cells[0]) and heading_key(cell_text(cells[0])) == "cersid":
+            return index
+    return None
+
+
+def _map_headings(cells: list[object], header_row: int) -> tuple[list[_Mapped], list[SheetProblem]]:
+    mapped: dict[str, _Mapped] = {}
+    problems: list[SheetProblem] = []
+    for index, cell in enumerate(cells):
+        text = cell_text(cell)
+        column = column_for(text) if text else None
+        if column is None:
+            continue
+        letter = column_letter(index)
+        first = mapped.get(column.tag)
+        if first is not None:
+            problems.append(
+                SheetProblem(
+                    header_row,
+                    letter,
+                    text,
+                    "duplicate_heading",
+                    f"Row {header_row}, column {letter} ({text}): this column repeats column "
+                    f"{first.letter} ({first.heading}). Delete one of the two columns.",
+                )
+            )
+            continue
+        mapped[column.tag] = _Mapped(index, column.tag, letter, text, FIELD_BY_TAG.get(column.tag))
+    missing = [
+        column.heading
+        for column in COLUMNS
+        if column.tag in REQUIRED_COLUMN_TAGS and column.tag not in mapped
+    ]
+    if missing:
+        problems.append(
+            SheetProblem(
+                header_row,
+                "",
+                "",
+                "missing_headings",
+                f"Row {header_row}: the sheet has no column headed {_and_list(missing)}. "
+                f"Add {'these headings' if len(missing) > 1 else 'this heading'} to the "
+                "heading row (the row that starts with CERSID), or copy your rows into the "
+                "template.",
+            )
+        )
+    return list(mapped.values()), problems
+
+
+def _and_list(words: list[str], last: str = "and") -> str:
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _choices(definition: FieldDef) -> str:
+    if len(definition.codes) > 10:
+        return "see the Instructions sheet of the template for the choices"
+    named = [f"{label} ({code})" for code, label in definition.codes]
+    return "use " + _and_list(named, "or")
+
+
+def _value_problem(mapped: _Mapped, text: str, why: str) -> tuple[str, str]:
+    """(code, message without the row/column prefix) for a value `values.clean` refused."""
+    definition = mapped.field
+    assert definition is not None
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if definition.kind == TEXT:
+        return "too_long", why
+    if definition.kind in (YESNO, FLAG):
+        return "bad_yes_no", f'"{shown}" is not Yes or No; write Y or N (or leave it empty).'
+    if definition.kind == CODE:
+        return "unknown_code", f'"{shown}" is not one of the choices; {_choices(definition)}.'
+    return "bad_number", f'"{shown}" is not allowed here. {why}'
+
+
+def _problem(row: int, mapped: _Mapped, code: str, message: str) -> SheetProblem:
+    return SheetProblem(
+        row,
+        mapped.letter,
+        mapped.heading,
+        code,
+        f"Row {row}, column {mapped.letter} ({mapped.heading}): {message}",
+    )
+
+
+def read_inventory(
+    path: Path,
+    cers_id: str,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SheetReading:
+    """The rows of the first worksheet of `path` for facility `cers_id`, checked.
+
+    The heading row is the first whose column A says CERSID; rows above it are ignored,
+    as are blank rows and rows with neither a CERSID nor a common name. Headings are
+    matched in any case, with or without spaces and underscores, in the template's or the
+    CERS XML spelling. Codes may be given as codes or labels. Raises UnreadableFile when
+    the file is not a readable spreadsheet.
+    """
+    sheet = _sheet_rows(path)
+    reading = SheetReading()
+    header = _header_index(sheet)
+    if header is None:
+        reading.problems.append(
+            SheetProblem(
+                0,
+                "",
+                "",
+                "no_header_row",
+                "No heading row was found: the heading row must have CERSID in column A, "
+                "followed by the other column headings. Download the template and copy your "
+                "rows into it.",
+            )
+        )
+        return reading
+    reading.header_row = header + 1
+    mapped, problems = _map_headings(sheet[header], reading.header_row)
+    reading.headings = {item.tag: item.heading for item in mapped}
+    reading.problems.extend(problems)
+    if problems:
+        return reading
+    _read_rows(sheet, header, mapped, cers_id.strip(), reading, on_progress)
+    return reading
+
+
+def _read_rows(
+    sheet: list[list[object]],
+    header: int,
+    mapped: list[_Mapped],
+    cers_id: str,
+    reading: SheetReading,
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
+    by_tag = {item.tag: item for item in mapped}
+    cersid_col, name_col = by_tag[CERSID], by_tag["CommonName"]
+    need = max(item.index for item in mapped) + 1
+    cleaner = _Cleaner(mapped)
+    total = len(sheet) - header - 1
+    bad: set[int] = set()
+    matched = 0
+    problems = reading.problems
+    for offset, cells in enumerate(sheet[header + 1 :], start=1):
+        if on_progress is not None and offset % PROGRESS_EVERY == 0:
+            on_progress(offset, total)
+        if len(cells) < need:
+            cells = [*cells, *[""] * (need - len(cells))]
+        cersid, name = cell_text(cells[cersid_col.index]), cell_text(cells[name_col.index])
+        if not cersid and not name:
+            continue
+        row = header + 1 + offset
+        reading.data_rows += 1
+        if cersid != cers_id:
+            bad.add(row)
+            problems.append(_cersid_problem(row, cersid_col, cersid, cers_id))
+            continue
+        matched += 1
+        texts, cleaned, errors = cleaner.clean(cells)
+        if errors or not name or _ILLEGAL.search("".join(texts.values())):
+            bad.add(row)
+            problems.extend(_row_problems(row, cells, texts, errors, by_tag))
+            continue
+        reading.rows.append(SheetRow(row, cleaned, cleaner.present))
+    if on_progress is not None:
+        on_progress(total, total)
+    if not matched:
+        problems.append(
+            SheetProblem(
+                0,
+                "",
+                "",
+                "no_matching_rows",
+                f"No row of the sheet is for this facility (CERSID {cers_id}). Fill the CERSID "
+                "column with the facility's CERS ID on every material's row.",
+            )
+        )
+    reading.bad_rows = frozenset(bad)
+
+
+def _cersid_problem(row: int, column: _Mapped, cersid: str, cers_id: str) -> SheetProblem:
+    if not cersid:
+        return _problem(
+            row,
+            column,
+            "cersid_missing",
+            f"the row has no CERSID. Write the facility's CERS ID ({cers_id}) here.",
+        )
+    return _problem(
+        row,
+        column,
+        "cersid_mismatch",
+        f'CERSID "{cersid[:40]}" is not this facility\'s CERS ID ({cers_id}). Correct it, '
+        "or upload that facility's rows on its own inventory.",
+    )
+
+
+_CACHE_LIMIT = 4096
+
+
+class _Cleaner:
+    """`values.clean` for the columns a sheet has, cell by cell. Coded, Yes/No, numeric
+    and CAS values repeat down a sheet, so their cleaned form is remembered (up to a
+    limit per column); other text only has its length checked, as `clean` does."""
+
+    def __init__(self, mapped: list[_Mapped]) -> None:
+        present = [item for item in mapped if item.field is not None]
+        self.present = frozenset(item.tag for item in present)
+        self.base = values.clean({})[0]  # absent columns: empty on every row
+        self.specs: list[tuple[int, str, FieldDef, int, dict[str, tuple[str, str]] | None]] = []
+        for item in present:
+            definition = item.field
+            assert definition is not None
+            plain_text = definition.kind == TEXT and not (
+                item.tag == "CASNumber" or item.tag.endswith("CAS")
+            )
+            limit = definition.max_length or 1 << 30
+            self.specs.append((item.index, item.tag, definition, limit, None if plain_text else {}))
+
+    def clean(
+        self, cells: list[object]
+    ) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]:
+        """(texts by tag, stored values of every field, [(tag, why)] for values that
+        cannot be stored)."""
+        texts: dict[str, str] = {}
+        cleaned = dict(self.base)
+        errors: list[tuple[str, str]] = []
+        for index, tag, definition, limit, cache in self.specs:
+            cell = cells[index]
+            text = cell.strip() if cell.__class__ is str else cell_text(cell)  # type: ignore[union-attr]
+            texts[tag] = text
+            if cache is None:
+                if len(text) <= limit:
+                    cleaned[tag] = text
+                    continue
+                value, why = clean_value(definition, text)
+            else:
+                hit = cache.get(text)
+                if hit is None:
+                    hit = clean_value(definition, text)
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[text] = hit
+                value, why = hit
+            cleaned[tag] = value
+            if why:
+                errors.append((tag, why))
+        return texts, cleaned, errors
+
+
+def _column_order(letter: str) -> tuple[int, str]:
+    return len(letter), letter
+
+
+def _row_problems(
+    row: int,
+    cells: list[object],
+    texts: dict[str, str],
+    errors: list[tuple[str, str]],
+    by_tag: dict[str, _Mapped],
+) -> list[SheetProblem]:
+    """The problems of a row for this facility, in column order: no common name,
+    forbidden characters, dates in number columns and values that cannot be stored."""
+    found: list[SheetProblem] = []
+    if not texts.get("CommonName"):
+        found.append(
+            _problem(
+                row,
+                by_tag["CommonName"],
+                "no_common_name",
+                "the material has no common name. Write the name it is known by on site.",
+            )
+        )
+    reported: set[str] = set()
+    for tag, text in texts.items():
+        if _ILLEGAL.search(text):
+            reported.add(tag)
+            found.append(
+                _problem(
+                    row,
+                    by_tag[tag],
+                    "illegal_characters",
+                    "the cell holds control characters that CERS cannot store. Retype its text.",
+                )
+            )
+    for tag, why in errors:
+        if tag in reported:
+            continue
+        item = by_tag[tag]
+        if _is_date(cells[item.index]) and item.field and item.field.kind in _NUMBER_KINDS:
+            found.append(
+                _problem(
+                    row,
+                    item,
+                    "bad_number",
+                    f"the cell holds a date ({texts[tag]}), not a number. Format the cell "
+                    "as a number and enter the amount.",
+                )
+            )
+            continue
+        code, message = _value_problem(item, texts[tag], why)
+        found.append(_problem(row, item, code, message))
+    return sorted(found, key=lambda problem: _column_order(problem.column))

@@ -100,6 +100,7 @@ bench: setup-dev
 	$(BIN)/python bench/chemical_search.py
 	$(BIN)/python bench/inventory.py
 	$(BIN)/python bench/inventory_page_state.py
+	$(BIN)/python bench/inventory_import.py
 
 migration: setup
 	$(BIN)/alembic revision --autogenerate -m "$(m)"

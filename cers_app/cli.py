@@ -97,6 +97,11 @@ def seed_demo() -> None:
             f"Hazardous materials inventory: {seeded.inventory_rows} materials at "
             f"{seeded.inventory.name} (CERS ID {seeded.inventory.cers_id})"
         )
+    if seeded.uploaded is not None:
+        click.echo(
+            f"Inventory imported from a workbook: {seeded.uploaded_rows} materials at "
+            f"{seeded.uploaded.name} (CERS ID {seeded.uploaded.cers_id})"
+        )
 
 
 def _account_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -358,6 +363,78 @@ def inventory_validate(cers_id: int) -> None:
         for f in found
     ]
     click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
+
+
+@inventory.command("import")
+@click.option("--cers-id", type=int, required=True, help="The facility's CERS ID.")
+@click.option(
+    "--mode",
+    type=click.Choice(["append", "replace", "merge"]),
+    required=True,
+    help="append: add the file's rows; replace: the file's rows instead of the draft's; "
+    "merge: update rows matched by location and CAS number (else common name), add the rest.",
+)
+@click.option("--dry-run", is_flag=True, help="Read and check the file; change nothing.")
+@click.option(
+    "--valid-rows-only", is_flag=True, help="Import the rows without problems, skip the others."
+)
+@click.argument("spreadsheet", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@clean_errors
+def inventory_import(
+    cers_id: int, mode: str, dry_run: bool, valid_rows_only: bool, spreadsheet: str
+) -> None:
+    """Import an inventory spreadsheet (xlsx, xls, ods or csv) into the facility's draft.
+
+    Prints one JSON object: rows, added, updated, removed, imported and problems (row,
+    column, heading, code, message). Exit status 0 when imported (with --dry-run: when it
+    would be), 1 when the file was refused, 2 when it cannot be read at all.
+    """
+    import json
+    from pathlib import Path
+
+    from cers_app.inventory.importing import READY, import_file
+
+    report = import_file(
+        None,
+        cers_id,
+        Path(spreadsheet),
+        mode,
+        dry_run=dry_run,
+        valid_rows_only=valid_rows_only,
+    )
+    click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    if not (report.imported or (dry_run and report.status == READY)):
+        sys.exit(1)
+
+
+@inventory.command("export")
+@click.option("--cers-id", type=int, required=True, help="The facility's CERS ID.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+@clean_errors
+def inventory_export(cers_id: int, out: str) -> None:
+    """Write the facility's inventory (its draft, else its last submitted version) as an
+    xlsx workbook in the upload template's layout."""
+    from pathlib import Path
+
+    from cers_app.core import db
+    from cers_app.inventory.importing import export_by_cers_id
+
+    _name, content = db.run(export_by_cers_id, cers_id)
+    Path(out).write_bytes(content)
+    click.echo(f"Inventory of CERS ID {cers_id} written to {out}.")
+
+
+@inventory.command("template")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+@clean_errors
+def inventory_template(out: str) -> None:
+    """Write the blank inventory upload template (xlsx)."""
+    from pathlib import Path
+
+    from cers_app.inventory.importing import template_bytes
+
+    Path(out).write_bytes(template_bytes())
+    click.echo(f"Template written to {out}.")
 
 
 def main() -> None:

@@ -235,6 +235,8 @@ class Seeded:
     facilities: list[SeededFacility]
     inventory: SeededFacility | None = None  # the facility with the demo inventory
     inventory_rows: int = 0
+    uploaded: SeededFacility | None = None  # the facility whose inventory came as a workbook
+    uploaded_rows: int = 0
 
 
 def seed() -> Seeded:
@@ -257,8 +259,15 @@ def seed() -> Seeded:
     ]
     shown = facilities[FACILITIES.index(INVENTORY_FACILITY)]
     rows = _ensure_inventory(shown, user_ids)
+    uploaded = facilities[FACILITIES.index(UPLOAD_FACILITY)]
+    uploaded_rows = _ensure_uploaded_inventory(uploaded, user_ids)
     return Seeded(
-        users=list(DEMO_USERS), facilities=facilities, inventory=shown, inventory_rows=rows
+        users=list(DEMO_USERS),
+        facilities=facilities,
+        inventory=shown,
+        inventory_rows=rows,
+        uploaded=uploaded,
+        uploaded_rows=uploaded_rows,
     )
 
 
@@ -498,6 +507,7 @@ def _ensure_facility(
 # ------------------------------------------------------------------ inventory
 
 INVENTORY_FACILITY = FACILITIES[2]  # Valley Fuel Depot - Yolo Yard: a fuel yard's inventory
+UPLOAD_FACILITY = FACILITIES[0]  # Acme Plating - Woodland Plant: an inventory from a workbook
 
 
 def _ensure_inventory(seeded: SeededFacility, user_ids: dict[str, int]) -> int:
@@ -510,3 +520,15 @@ def _ensure_inventory(seeded: SeededFacility, user_ids: dict[str, int]) -> int:
         lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
     )
     return demo_rows.seed(actor, facility_id)
+
+
+def _ensure_uploaded_inventory(seeded: SeededFacility, user_ids: dict[str, int]) -> int:
+    """The plating shop's inventory, imported from a workbook through the import job (once)."""
+    from cers_app.inventory import demo_upload
+
+    lead = UPLOAD_FACILITY.business.lead
+    actor = _seeding_actor(lead, user_ids[lead.username])
+    facility_id = db.run(
+        lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
+    )
+    return demo_upload.seed(actor, seeded.cers_id, facility_id)

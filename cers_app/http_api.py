@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from reflex_base.config import get_config
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
@@ -27,13 +28,15 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cers_app.access import identity
 from cers_app.accounts import sessions
-from cers_app.core import db, routes
+from cers_app.core import db, routes, storage
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.core.settings import get_settings
+from cers_app.inventory import http_routes as inventory_http
 from cers_app.organizations import service as org_service
 
 log = logging.getLogger("cers_app.http")
@@ -191,6 +194,9 @@ def _enforce(policy: RoutePolicy, endpoint: Endpoint) -> Endpoint:
         if policy is RoutePolicy.LOOPBACK_DEVELOPMENT and not local_dev:
             return PlainTextResponse("Not Found", 404)
         request.state.actor = None
+        unsafe = request.method not in ("GET", "HEAD")
+        if policy is RoutePolicy.SESSION and unsafe and not _same_origin(request):
+            return PlainTextResponse("Cross-site request refused.", 403)
         if policy is RoutePolicy.SESSION:
             request.state.actor = await asyncio.to_thread(
                 db.run,
@@ -212,7 +218,84 @@ POLICIES: dict[str, tuple[Endpoint, list[str], RoutePolicy]] = {
     routes.HEALTH: (health, ["GET"], RoutePolicy.PUBLIC),
     routes.DEV_OUTBOX: (outbox_index, ["GET"], RoutePolicy.LOOPBACK_DEVELOPMENT),
     routes.DEV_OUTBOX + "/{name}": (outbox_message, ["GET"], RoutePolicy.LOOPBACK_DEVELOPMENT),
+    routes.INVENTORY_UPLOAD: (inventory_http.upload, ["POST"], RoutePolicy.SESSION),
+    routes.INVENTORY_TEMPLATE: (inventory_http.template, ["GET"], RoutePolicy.SESSION),
+    routes.INVENTORY_EXPORT: (inventory_http.export, ["GET"], RoutePolicy.SESSION),
+    routes.INVENTORY_MARKED: (inventory_http.marked, ["GET"], RoutePolicy.SESSION),
 }
+
+
+class BodySizeLimit:
+    """Refuses request bodies over storage.MAX_REQUEST_BYTES with 413, before reading them.
+
+    Reflex has no server-side upload limit, and our app wraps Reflex's (its routes, /_upload
+    among them, are mounted inside ours), so this guards every HTTP request of the backend: a
+    declared Content-Length over the limit, or a body without a declared length (chunked), is
+    answered at once; otherwise the bytes are counted as they arrive and the request is cut
+    off, with 413, the moment they pass the limit or the declared length.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = storage.MAX_REQUEST_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {key.lower(): value for key, value in scope.get("headers", [])}
+        declared_raw = headers.get(b"content-length")
+        if declared_raw is None and b"transfer-encoding" in headers:
+            await _too_large(send)
+            return
+        declared = int(declared_raw) if declared_raw and declared_raw.isdigit() else None
+        if declared_raw is not None and (declared is None or declared > self.limit):
+            await _too_large(send)
+            return
+        allowed = self.limit if declared is None else declared
+        received = 0
+        cut_off = False
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, cut_off
+            if cut_off:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > allowed:
+                    cut_off = True
+                    if not started:
+                        await _too_large(send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if cut_off:
+                return  # the 413 went out; whatever the app answers to the cut-off is dropped
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, counted_receive, guarded_send)
+
+
+async def _too_large(send: Send) -> None:
+    body = storage.too_large().message.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def build_api() -> Starlette:
@@ -221,5 +304,6 @@ def build_api() -> Starlette:
         routes=[
             Route(path, _enforce(policy, endpoint), methods=methods)
             for path, (endpoint, methods, policy) in POLICIES.items()
-        ]
+        ],
+        middleware=[Middleware(BodySizeLimit)],
     )

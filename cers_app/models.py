@@ -21,6 +21,7 @@ from cers_app.chemicals.models import (  # noqa: F401
 from cers_app.core.audit import AuditEvent  # noqa: F401
 from cers_app.core.idempotency import IdempotencyKey  # noqa: F401
 from cers_app.core.mail import EmailMessage  # noqa: F401
+from cers_app.core.storage import StoredFile  # noqa: F401
 from cers_app.core.throttle import ThrottleHit  # noqa: F401
 from cers_app.facilities.models import (  # noqa: F401
     CersIdAllocation,
@@ -30,6 +31,11 @@ from cers_app.facilities.models import (  # noqa: F401
     FacilityElement,
     FacilityRequest,
     FacilityWizard,
+)
+from cers_app.inventory.import_models import (  # noqa: F401
+    InventoryImport,
+    InventoryImportProblem,
+    InventoryImportRow,
 )
 from cers_app.inventory.models import (  # noqa: F401
     InventoryFinding,

@@ -36,6 +36,8 @@ FACILITY_OWNER = "/facilities/owner"
 # The Hazardous Materials Inventory of a facility (?id=) and one material of it (&item=)
 FACILITY_INVENTORY = "/facilities/inventory"
 FACILITY_INVENTORY_ITEM = "/facilities/inventory/item"
+# Uploading a spreadsheet into it (?id=, then &import= for the job or &error= for a refusal)
+FACILITY_INVENTORY_UPLOAD = "/facilities/inventory/upload"
 # Facility requests: search and access, manage (transfer, merge, delete), archived facilities
 FACILITY_SEARCH = "/facilities/search"
 FACILITY_MANAGE = "/facilities/manage"
@@ -47,6 +49,12 @@ AUTH_SESSION = "/auth/session"
 AUTH_SIGN_OUT = "/auth/sign-out"
 HEALTH = "/health"
 DEV_OUTBOX = "/dev/outbox"
+# Inventory spreadsheets: upload (POST multipart), the blank template, the current inventory
+# (?id=) and an upload's workbook with its problems marked (?id=&import=)
+INVENTORY_UPLOAD = "/api/inventory/upload"
+INVENTORY_TEMPLATE = "/api/inventory/template"
+INVENTORY_EXPORT = "/api/inventory/export"
+INVENTORY_MARKED = "/api/inventory/marked"
 
 
 def with_query(path: str, **query: str) -> str:

@@ -70,7 +70,7 @@ _FIRE_TAGS = (
 )
 
 
-def _m(
+def material(
     name: str,
     location: str,
     state: str,
@@ -88,6 +88,8 @@ def _m(
     pressure: str = "a",
     **extra: str,
 ) -> dict[str, str]:
+    """One demo row as a person would type it: codes, amounts as text, containers by short
+    name (CONTAINERS), hazard category tags and fire code classes."""
     row = {
         "CommonName": name,
         "ChemicalLocation": location,
@@ -118,7 +120,7 @@ LUBE = (HNOC,)
 
 ROWS: tuple[dict[str, str], ...] = (
     # fuels
-    _m(
+    material(
         "Gasoline, Unleaded",
         TANK_FARM,
         LIQUID,
@@ -131,7 +133,7 @@ ROWS: tuple[dict[str, str], ...] = (
         average="12000",
         DOTHazardClassificationID="3",
     ),
-    _m(
+    material(
         "Gasoline, Unleaded",
         FUEL_ISLAND,
         LIQUID,
@@ -144,7 +146,7 @@ ROWS: tuple[dict[str, str], ...] = (
         average="7000",
         DOTHazardClassificationID="3",
     ),
-    _m(
+    material(
         "Gasoline, Unleaded",
         SHOP,
         LIQUID,
@@ -157,7 +159,7 @@ ROWS: tuple[dict[str, str], ...] = (
         average="5",
         largest="5",
     ),
-    _m(
+    material(
         "Diesel Fuel No. 2",
         TANK_FARM,
         LIQUID,
@@ -170,7 +172,7 @@ ROWS: tuple[dict[str, str], ...] = (
         average="18000",
         DOTHazardClassificationID="3",
     ),
-    _m(
+    material(
         "Diesel Fuel No. 2",
         FUEL_ISLAND,
         LIQUID,
@@ -182,7 +184,7 @@ ROWS: tuple[dict[str, str], ...] = (
         cas=DIESEL[0],
         average="8000",
     ),
-    _m(
+    material(
         "Diesel Fuel, Dyed (off-road)",
         TANK_FARM,
         LIQUID,
@@ -194,7 +196,7 @@ ROWS: tuple[dict[str, str], ...] = (
         cas=DIESEL[0],
         average="6000",
     ),
-    _m(
+    material(
         "Diesel Fuel No. 2",
         SHOP,
         LIQUID,
@@ -207,7 +209,7 @@ ROWS: tuple[dict[str, str], ...] = (
         average="200",
         ChemicalDescriptionComment="Emergency generator day tank",
     ),
-    _m(
+    material(
         "Kerosene",
         TANK_FARM,
         LIQUID,
@@ -219,7 +221,7 @@ ROWS: tuple[dict[str, str], ...] = (
         cas="8008-20-6",
         average="1200",
     ),
-    _m(
+    material(
         "E85 Fuel Ethanol",
         FUEL_ISLAND,
         LIQUID,
@@ -234,7 +236,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC1CAS="64-17-5",
         HC1EHS="N",
     ),
-    _m(
+    material(
         "FuelGuard Diesel Additive",
         TANK_FARM,
         LIQUID,
@@ -248,7 +250,7 @@ ROWS: tuple[dict[str, str], ...] = (
         TradeSecret="Y",
     ),
     # lubricants
-    _m(
+    material(
         "Motor Oil SAE 15W-40",
         LUBE_ROOM,
         LIQUID,
@@ -260,14 +262,14 @@ ROWS: tuple[dict[str, str], ...] = (
         average="400",
         largest="275",
     ),
-    _m("Motor Oil", SHOP, LIQUID, "110", GAL, (), LUBE, ("4",), average="80", largest="55"),
-    _m(
+    material("Motor Oil", SHOP, LIQUID, "110", GAL, (), LUBE, ("4",), average="80", largest="55"),
+    material(
         "Hydraulic Oil AW 46", LUBE_ROOM, LIQUID, "275", GAL, ("tote",), LUBE, ("4",), average="200"
     ),
-    _m("Hydraulic Oil AW 46", SHOP, LIQUID, "60", GAL, ("tank",), LUBE, ("4",), average="60"),
-    _m("Automatic Transmission Fluid", LUBE_ROOM, LIQUID, "55", GAL, ("drum",), LUBE, ("4",)),
-    _m("Gear Oil 80W-90", LUBE_ROOM, LIQUID, "55", GAL, ("drum",), (), ("4",)),
-    _m(
+    material("Hydraulic Oil AW 46", SHOP, LIQUID, "60", GAL, ("tank",), LUBE, ("4",), average="60"),
+    material("Automatic Transmission Fluid", LUBE_ROOM, LIQUID, "55", GAL, ("drum",), LUBE, ("4",)),
+    material("Gear Oil 80W-90", LUBE_ROOM, LIQUID, "55", GAL, ("drum",), (), ("4",)),
+    material(
         "Two-Cycle Engine Oil",
         LUBE_ROOM,
         LIQUID,
@@ -278,9 +280,13 @@ ROWS: tuple[dict[str, str], ...] = (
         ("3",),
         largest="1",
     ),
-    _m("Compressor Oil ISO 100", SHOP, LIQUID, "30", GAL, ("can",), LUBE, ("4",), largest="5"),
-    _m("Lithium Grease", LUBE_ROOM, SOLID, "400", LB, ("drum",), (SKIN,), ("14",), largest="120"),
-    _m(
+    material(
+        "Compressor Oil ISO 100", SHOP, LIQUID, "30", GAL, ("can",), LUBE, ("4",), largest="5"
+    ),
+    material(
+        "Lithium Grease", LUBE_ROOM, SOLID, "400", LB, ("drum",), (SKIN,), ("14",), largest="120"
+    ),
+    material(
         "Antifreeze (Ethylene Glycol)",
         LUBE_ROOM,
         LIQUID,
@@ -295,7 +301,7 @@ ROWS: tuple[dict[str, str], ...] = (
         largest="55",
     ),
     # gases
-    _m(
+    material(
         "Propane",
         PROPANE_STATION,
         GAS,
@@ -310,7 +316,7 @@ ROWS: tuple[dict[str, str], ...] = (
         pressure="b",
         DOTHazardClassificationID="2.1",
     ),
-    _m(
+    material(
         "Propane",
         CYLINDER_CAGE,
         GAS,
@@ -325,7 +331,7 @@ ROWS: tuple[dict[str, str], ...] = (
         largest="8",
         pressure="b",
     ),
-    _m(
+    material(
         "Acetylene",
         WELDING,
         GAS,
@@ -340,7 +346,7 @@ ROWS: tuple[dict[str, str], ...] = (
         pressure="b",
         DOTHazardClassificationID="2.1",
     ),
-    _m(
+    material(
         "Oxygen",
         WELDING,
         GAS,
@@ -355,7 +361,7 @@ ROWS: tuple[dict[str, str], ...] = (
         pressure="b",
         DOTHazardClassificationID="2.2",
     ),
-    _m(
+    material(
         "Nitrogen",
         CYLINDER_CAGE,
         GAS,
@@ -370,7 +376,7 @@ ROWS: tuple[dict[str, str], ...] = (
         largest="10",
         pressure="b",
     ),
-    _m(
+    material(
         "Argon/Carbon Dioxide 75/25 (welding gas)",
         WELDING,
         GAS,
@@ -388,7 +394,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC2Name="Carbon dioxide",
         HC2CAS="124-38-9",
     ),
-    _m(
+    material(
         "Carbon Dioxide",
         WAREHOUSE,
         GAS,
@@ -403,7 +409,7 @@ ROWS: tuple[dict[str, str], ...] = (
         pressure="b",
     ),
     # batteries and corrosives
-    _m(
+    material(
         "Lead-Acid Batteries",
         BATTERY_ROOM,
         SOLID,
@@ -424,7 +430,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC2CAS="7664-93-9",
         HC2EHS="Y",
     ),
-    _m(
+    material(
         "Battery Acid (Sulfuric Acid 35%)",
         BATTERY_ROOM,
         LIQUID,
@@ -440,7 +446,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC1CAS="7664-93-9",
         HC1EHS="Y",
     ),
-    _m(
+    material(
         "Sodium Hydroxide Solution 50%",
         WASH_BAY,
         LIQUID,
@@ -454,7 +460,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC1Name="Sodium hydroxide",
         HC1CAS="1310-73-2",
     ),
-    _m(
+    material(
         "Muriatic Acid (Hydrochloric Acid 31%)",
         WASH_BAY,
         LIQUID,
@@ -468,7 +474,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC1Name="Hydrogen chloride",
         HC1CAS="7647-01-0",
     ),
-    _m(
+    material(
         "Bleach (Sodium Hypochlorite 12.5%)",
         WASH_BAY,
         LIQUID,
@@ -482,7 +488,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC1CAS="7681-52-9",
     ),
     # cleaning, washing, de-icing
-    _m(
+    material(
         "Truck Wash Detergent (alkaline)",
         WASH_BAY,
         LIQUID,
@@ -494,7 +500,7 @@ ROWS: tuple[dict[str, str], ...] = (
         average="250",
         largest="275",
     ),
-    _m(
+    material(
         "Parts Washer Solvent (Mineral Spirits)",
         SHOP,
         LIQUID,
@@ -506,7 +512,7 @@ ROWS: tuple[dict[str, str], ...] = (
         cas="64742-88-7",
         kind="a",
     ),
-    _m(
+    material(
         "Brake Parts Cleaner (aerosol)",
         SHOP,
         LIQUID,
@@ -518,7 +524,7 @@ ROWS: tuple[dict[str, str], ...] = (
         largest="1.1",
         pressure="b",
     ),
-    _m(
+    material(
         "Penetrating Lubricant (aerosol)",
         SHOP,
         LIQUID,
@@ -530,7 +536,7 @@ ROWS: tuple[dict[str, str], ...] = (
         largest="0.7",
         pressure="b",
     ),
-    _m(
+    material(
         "Windshield Washer Fluid",
         WAREHOUSE,
         LIQUID,
@@ -545,7 +551,7 @@ ROWS: tuple[dict[str, str], ...] = (
         HC1Name="Methanol",
         HC1CAS="67-56-1",
     ),
-    _m(
+    material(
         "Calcium Chloride (de-icer)",
         WAREHOUSE,
         SOLID,
@@ -558,7 +564,7 @@ ROWS: tuple[dict[str, str], ...] = (
         kind="a",
         largest="50",
     ),
-    _m(
+    material(
         "Wheel Balancing Weights (lead)",
         SHOP,
         SOLID,
@@ -572,7 +578,7 @@ ROWS: tuple[dict[str, str], ...] = (
         largest="50",
     ),
     # paint booth
-    _m(
+    material(
         "Alkyd Enamel Paint",
         PAINT_BOOTH,
         LIQUID,
@@ -583,7 +589,7 @@ ROWS: tuple[dict[str, str], ...] = (
         ("10",),
         largest="5",
     ),
-    _m(
+    material(
         "Xylene (paint thinner)",
         PAINT_BOOTH,
         LIQUID,
@@ -596,7 +602,7 @@ ROWS: tuple[dict[str, str], ...] = (
         kind="a",
         largest="5",
     ),
-    _m(
+    material(
         "Acetone",
         PAINT_BOOTH,
         LIQUID,
@@ -609,7 +615,7 @@ ROWS: tuple[dict[str, str], ...] = (
         kind="a",
         largest="5",
     ),
-    _m(
+    material(
         "Spray Paint (aerosol)",
         PAINT_BOOTH,
         LIQUID,
@@ -622,7 +628,7 @@ ROWS: tuple[dict[str, str], ...] = (
         pressure="b",
     ),
     # hazardous waste
-    _m(
+    material(
         "Used Oil",
         WASTE_AREA,
         LIQUID,
@@ -636,7 +642,7 @@ ROWS: tuple[dict[str, str], ...] = (
         StateWasteCode="221",
         AnnualWasteAmount="6000",
     ),
-    _m(
+    material(
         "Used Oil Filters",
         WASTE_AREA,
         SOLID,
@@ -650,7 +656,7 @@ ROWS: tuple[dict[str, str], ...] = (
         StateWasteCode="223",
         AnnualWasteAmount="3000",
     ),
-    _m(
+    material(
         "Used Antifreeze",
         WASTE_AREA,
         LIQUID,
@@ -664,7 +670,7 @@ ROWS: tuple[dict[str, str], ...] = (
         StateWasteCode="343",
         AnnualWasteAmount="600",
     ),
-    _m(
+    material(
         "Oily Absorbent and Rags",
         WASTE_AREA,
         SOLID,
@@ -678,7 +684,7 @@ ROWS: tuple[dict[str, str], ...] = (
         StateWasteCode="223",
         AnnualWasteAmount="2000",
     ),
-    _m(
+    material(
         "Waste Paint and Solvent",
         WASTE_AREA,
         LIQUID,
@@ -691,7 +697,7 @@ ROWS: tuple[dict[str, str], ...] = (
         StateWasteCode="214",
         AnnualWasteAmount="220",
     ),
-    _m(
+    material(
         "Used Fuel Filters",
         WASTE_AREA,
         SOLID,
@@ -704,7 +710,7 @@ ROWS: tuple[dict[str, str], ...] = (
         largest="150",
         StateWasteCode="223",
     ),
-    _m(
+    material(
         "Oil/Water Separator Water",
         WASH_BAY,
         LIQUID,
@@ -718,7 +724,7 @@ ROWS: tuple[dict[str, str], ...] = (
         StateWasteCode="134",
         AnnualWasteAmount="12000",
     ),
-    _m(
+    material(
         "Spent Lead-Acid Batteries",
         WASTE_AREA,
         SOLID,

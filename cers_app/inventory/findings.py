@@ -7,7 +7,7 @@ filters read them in SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -39,22 +39,27 @@ from cers_app.inventory.values import parse_number, row_of
 FINGERPRINT_KEY = "findings_rules"
 
 
+_TAGS = frozenset(field.tag for field in FIELDS)
+_FLAG_TAGS = tuple(field.tag for field in FIELDS if field.kind == FLAG)
+_FLAGS = frozenset(_FLAG_TAGS)
+
+
 def compact(values: Mapping[str, str]) -> dict[str, str]:
     """The values worth storing: empty fields and unticked boxes are left out."""
-    kinds = {field.tag: field.kind for field in FIELDS}
     return {
         tag: value
         for tag, value in values.items()
-        if tag in kinds and value and not (kinds[tag] == FLAG and value == "N")
+        if tag in _TAGS and value and not (value == "N" and tag in _FLAGS)
     }
 
 
 def full(data: Mapping[str, object]) -> dict[str, str]:
     """Every field of a stored row: "" where empty, "N" for an unticked box."""
-    row = row_of(data)
-    return {
-        field.tag: row.get(field.tag, "") or ("N" if field.kind == FLAG else "") for field in FIELDS
-    }
+    row = row_of(data)  # every field, in FIELDS order
+    for tag in _FLAG_TAGS:
+        if not row[tag]:
+            row[tag] = "N"
+    return row
 
 
 def sync_columns(item: InventoryItem, values: Mapping[str, str]) -> None:
@@ -210,13 +215,24 @@ def refresh_thresholds(
     _assess(session, items, local)
 
 
-def _assess(session: Session, items: list[InventoryItem], local: LocalThresholds) -> None:
+def threshold_sentences(
+    session: Session, items: Sequence[InventoryItem], local: LocalThresholds
+) -> dict[int, str]:
+    """The threshold sentence of every row in `items`, by id (rows of one material summed).
+
+    `items` may be any objects with `id`, `data`, `chemical_id` and `cas`: the import
+    assesses rows before they are stored, under provisional ids.
+    """
     facts = _library_facts(session, items)
     materials = [
         thresholds.material_of(item.id or 0, item.data, **facts.get(item.id or 0, {}))
         for item in items
     ]
-    sentences = thresholds.assess(materials, local)
+    return thresholds.assess(materials, local)
+
+
+def _assess(session: Session, items: list[InventoryItem], local: LocalThresholds) -> None:
+    sentences = threshold_sentences(session, items, local)
     for item in items:
         sentence = sentences.get(item.id or 0, "")[:600]
         if item.reportable != sentence:
@@ -224,7 +240,11 @@ def _assess(session: Session, items: list[InventoryItem], local: LocalThresholds
         session.add(item)
 
 
-def _library_facts(session: Session, items: list[InventoryItem]) -> dict[int, dict]:
+def _slices(values: list, size: int = 5000) -> list[list]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+def _library_facts(session: Session, items: Sequence[InventoryItem]) -> dict[int, dict]:
     """Density, molecular weight and TPQ from the library entry a row came from, else from
     the library entry with its CAS number."""
     ids = {item.chemical_id for item in items if item.chemical_id}
@@ -239,16 +259,18 @@ def _library_facts(session: Session, items: list[InventoryItem]) -> dict[int, di
         Chemical.molecular_weight,
         Chemical.tpq_lb,
     )
-    conditions = []
-    if ids:
-        conditions.append(col(Chemical.id).in_(ids))
-    if cas_numbers:
-        conditions.append(col(Chemical.cas).in_(cas_numbers))
+    # In slices: SQLite allows only so many bound values in one statement (a big import).
+    conditions = [col(Chemical.id).in_(part) for part in _slices(sorted(ids))] + [
+        col(Chemical.cas).in_(part) for part in _slices(sorted(cas_numbers))
+    ]
     by_id: dict[int, dict] = {}
     by_cas: dict[str, dict] = {}
-    for chem_id, cas, density, phase, weight, tpq in session.execute(
-        sa.select(*columns).where(sa.or_(*conditions))
-    ):
+    found_rows = [
+        row
+        for condition in conditions
+        for row in session.execute(sa.select(*columns).where(condition))
+    ]
+    for chem_id, cas, density, phase, weight, tpq in found_rows:
         facts = {
             # A gas's density at some temperature says nothing about its liquid per gallon.
             "density_kg_per_l": density if phase in ("liquid", "solid", "") else None,

@@ -75,12 +75,43 @@ class Row(dict):
         found = self.numbers.get(tag)
         if found is None:
             text = self.get(tag, "")
-            found = read_number(FIELD_BY_TAG[tag], text) if text else (None, "")
+            found = _read_number(tag, text) if text else (None, "")
             self.numbers[tag] = found
         return found
 
     def number(self, tag: str) -> Decimal | None:
         return self.read(tag)[0]
+
+
+# Amounts, percentages and days repeat down an inventory: remember what each text read as
+# (results are immutable; the memory is bounded and emptied when full).
+_CACHE_LIMIT = 20_000
+_numbers_read: dict[tuple[str, str], tuple[Decimal | None, str]] = {}
+_cas_valid: dict[str, bool] = {}
+
+
+def _read_number(tag: str, text: str) -> tuple[Decimal | None, str]:
+    key = (tag, text)
+    found = _numbers_read.get(key)
+    if found is None:
+        found = read_number(FIELD_BY_TAG[tag], text)
+        if len(_numbers_read) >= _CACHE_LIMIT:
+            _numbers_read.clear()
+        _numbers_read[key] = found
+    return found
+
+
+def _is_cas(value: str) -> bool:
+    """Whether `value` is a CAS number with a right check digit (chemicals.rules)."""
+    valid = _cas_valid.get(value)
+    if valid is None:
+        from cers_app.chemicals.rules import normalise_cas
+
+        valid = normalise_cas(value) is not None
+        if len(_cas_valid) >= _CACHE_LIMIT:
+            _cas_valid.clear()
+        _cas_valid[value] = valid
+    return valid
 
 
 @dataclass(frozen=True)
@@ -310,11 +341,9 @@ _CAS_SHAPE = re.compile(r"(\d{2,7})-?(\d{2})-?(\d)", re.ASCII)
 
 
 def _cas_numbers(row: Row):
-    from cers_app.chemicals.rules import normalise_cas
-
     for tag in _CAS_TAGS:
         value = row.get(tag, "")
-        if not value or normalise_cas(value) is not None:
+        if not value or _is_cas(value):
             continue
         shape = _CAS_SHAPE.fullmatch(value.replace(" ", "").replace("\u2011", "-"))
         if shape:

@@ -70,6 +70,7 @@ class InventoryHeader:
     row_count: int
     counts: dict[str, int]  # findings per level
     rows_with_findings: int
+    can_upload: bool = False  # the actor's role may upload spreadsheets
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,18 @@ def _slot_versions(
     return draft, shown
 
 
+def _locked_version(session: Session, version_id: int) -> ElementVersion | None:
+    """The version, its row locked until the transaction ends (PostgreSQL; SQLite has one
+    writer anyway): edits of an inventory wait while an import's final step holds it."""
+    return session.get(ElementVersion, version_id, with_for_update=True, populate_existing=True)
+
+
 def _editable_draft(session: Session, facility: Facility) -> ElementVersion:
     assert facility.id is not None
     slot = element_slot(session, facility.id, HMI)
     if slot.draft_version_id is None:
         raise Conflict(NO_DRAFT)
-    draft = session.get(ElementVersion, slot.draft_version_id)
+    draft = _locked_version(session, slot.draft_version_id)
     if draft is None or draft.status != DRAFT:
         raise Conflict(SUBMITTED_UNCHANGEABLE)
     return draft
@@ -122,10 +129,14 @@ def _item_of(session: Session, facility: Facility, item_id: object) -> Inventory
 def _editable_item(session: Session, facility: Facility, item_id: object) -> InventoryItem:
     """A row of the facility's draft; a row of a submitted version is refused."""
     item = _item_of(session, facility, item_id)
-    version = session.get(ElementVersion, item.element_version_id)
+    version = _locked_version(session, item.element_version_id)
     if version is None or version.status != DRAFT:
         raise Conflict(SUBMITTED_UNCHANGEABLE)
-    return item
+    # Read again under the lock: an import that held it may have changed or removed the row.
+    fresh = session.get(InventoryItem, item.id, populate_existing=True)
+    if fresh is None:
+        raise NotFound(NOT_FOUND)
+    return fresh
 
 
 def _settings(session: Session, version: ElementVersion):
@@ -167,6 +178,7 @@ def _header(session: Session, facility: Facility, member_role: str) -> Inventory
         row_count=int(row_count),
         counts=counts,
         rows_with_findings=int(flagged),
+        can_upload=allows(member_role, OrgAction.UPLOAD),
     )
 
 
@@ -537,12 +549,12 @@ def delete_items(session: Session, actor: Actor, facility_id: object, item_ids: 
             return 0
         if not all(is_id(item_id) for item_id in item_ids):
             raise NotFound(NOT_FOUND)
+        draft = _editable_draft(session, facility)  # locked first: the rows are read after
         wanted = set(item_ids)
         items = list(session.exec(select(InventoryItem).where(col(InventoryItem.id).in_(wanted))))
         if len(items) != len(wanted) or any(i.facility_id != facility.id for i in items):
             raise NotFound(NOT_FOUND)
         version_ids = {item.element_version_id for item in items}
-        draft = _editable_draft(session, facility)
         if version_ids != {draft.id}:
             raise Conflict(SUBMITTED_UNCHANGEABLE)
         session.execute(

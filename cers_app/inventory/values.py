@@ -53,7 +53,10 @@ def row_of(values: object) -> dict[str, str]:
         row = {}
         for tag in TAGS:
             raw = get(tag)
-            row[tag] = raw.strip() if raw.__class__ is str else text_of(raw)
+            if raw is None:  # most fields of a stored row are left out: the common case
+                row[tag] = ""
+            else:
+                row[tag] = raw.strip() if raw.__class__ is str else text_of(raw)
         return row
     except Exception:  # noqa: BLE001 - a broken mapping reads as empty fields
         return {tag: _safe_get(values, tag) for tag in TAGS}

@@ -107,6 +107,35 @@ def test_every_mounted_route_has_a_policy_and_every_policy_is_mounted() -> None:
             assert not path.startswith(REFLEX_OWN_PATHS), f"{path} shadows a Reflex route"
 
 
+def test_every_session_post_refuses_another_origin(client: TestClient) -> None:
+    value = _signed_in(client)
+    posts = [
+        path
+        for path, (_endpoint, methods, policy) in http_api.POLICIES.items()
+        if policy is http_api.RoutePolicy.SESSION and "POST" in methods
+    ]
+    assert routes.INVENTORY_UPLOAD in posts
+    for path in posts:
+        response = client.post(
+            path,
+            headers={
+                "cookie": f"{identity.SESSION_COOKIE}={value}",
+                "origin": "https://evil.example",
+            },
+        )
+        assert response.status_code == 403, path
+    assert _live(value)
+
+
+def test_the_body_size_guard_wraps_the_app_reflex_mounts_itself_in() -> None:
+    from cers_app.cers_app import app
+
+    for api in (http_api.build_api(), app.api_transformer):
+        assert [m.cls for m in api.user_middleware if m.cls is http_api.BodySizeLimit] == [
+            http_api.BodySizeLimit
+        ]
+
+
 # ------------------------------------------------------------------ /health
 
 

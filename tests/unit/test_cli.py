@@ -20,7 +20,7 @@ from cers_app.core import db
 from cers_app.core.passwords import verify_secret
 from cers_app.core.permissions import Permission, Portal
 from cers_app.core.settings import PROJECT_ROOT, get_settings, reload_settings
-from cers_app.inventory import demo_rows
+from cers_app.inventory import demo_rows, demo_upload
 from cers_app.organizations.models import Organization, OrgMember
 from tests import helpers
 from tests.unit import support
@@ -216,7 +216,8 @@ def test_it_seeds_the_same_rows_when_run_twice(database):
     assert first["user_account"] == len(demo.DEMO_USERS) and first["agency"] == 2
     assert first["organization"] == 2 and first["org_member"] == 6
     assert first["facility"] == len(demo.FACILITIES) == 3
-    assert first["inventory_item"] == len(demo_rows.ROWS) == 51
+    assert first["inventory_item"] == len(demo_rows.ROWS) + len(demo_upload.ROWS) == 51 + 9
+    assert first["inventory_import"] == 1  # the plating shop's workbook, imported once
 
 
 def _demo_rows():

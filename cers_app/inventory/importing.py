@@ -1,0 +1,1438 @@
+"""Inventory spreadsheet imports: read in the background, previewed, confirmed in one step.
+
+`create_import` records a job for an uploaded file. `run_import` (a background thread) or
+`import_file` (the command line) claims the job through a lease, reads the file with
+`sheet_read` and stages its problems and the rows it would import in batches of short
+transactions, so other people keep saving while a big file is read (SQLite has one writer).
+`confirm_import` then changes the draft in ONE short transaction holding the draft's row
+lock: the columns, findings and threshold sentences it stores were computed beforehand, the
+rows go in with bulk inserts, and nothing is left half done if anything fails.
+
+Modes: Append adds the file's rows; Replace removes the draft's rows and adds the file's;
+Merge matches a file row to a draft row by location and CAS number (else location and
+common name, ignoring case), updates the matched row with the columns the file has and adds
+the others. Matches are planned when the file is read (the preview) and planned again when
+confirming if the draft changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import secrets
+import socket
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from cers_app.core import audit, clock, db
+from cers_app.core.audit import AuditEventType
+from cers_app.core.codes import DRAFT
+from cers_app.core.db import transaction
+from cers_app.core.errors import Conflict, NotFound, ValidationFailed
+from cers_app.core.paging import Page, clamp, fetch_page
+from cers_app.core.permissions import Actor
+from cers_app.core.storage import StoredFile, open_path
+from cers_app.facilities.models import ElementVersion, Facility, FacilityStatus
+from cers_app.facilities.service import access_facility, element_slot, is_id
+from cers_app.inventory import findings, sheet_read, sheet_write
+from cers_app.inventory.import_models import (
+    InventoryImport,
+    InventoryImportProblem,
+    InventoryImportRow,
+)
+from cers_app.inventory.models import NO_FINDINGS_RANK, InventoryFinding, InventoryItem
+from cers_app.inventory.rules import LEVEL_RANK, Finding, RuleSettings, validate
+from cers_app.inventory.service import HMI, NO_DRAFT
+from cers_app.inventory.sheet_read import SheetProblem, SheetReading, UnreadableFile
+from cers_app.inventory.thresholds import LocalThresholds
+from cers_app.inventory.units import abbreviation
+from cers_app.organizations.roles import OrgAction
+
+logger = logging.getLogger(__name__)
+
+APPEND, REPLACE, MERGE = "append", "replace", "merge"
+MODES = (APPEND, REPLACE, MERGE)
+QUEUED, READING, READY, REFUSED = "queued", "reading", "ready", "refused"
+IMPORTING, IMPORTED, FAILED, CANCELLED = "importing", "imported", "failed", "cancelled"
+RUNNING = (QUEUED, READING, IMPORTING)
+STATUS_LABELS = {
+    QUEUED: "Waiting to be read",
+    READING: "Reading the file",
+    READY: "Ready to import",
+    REFUSED: "Cannot be imported",
+    IMPORTING: "Importing",
+    IMPORTED: "Imported",
+    FAILED: "Failed",
+    CANCELLED: "Cancelled",
+}
+ADD, UPDATE, UNCHANGED = "add", "update", "unchanged"
+LEASE_SECONDS = 60
+BATCH_ROWS = 1000
+PROGRESS_SECONDS = 0.5  # at most this often a reading worker writes its progress
+_ID_CHUNK = 5000  # ids per IN (...) list: under SQLite's limit on bound parameters
+TEMPLATE_NAME = "OpenCERS_HMI_Template.xlsx"
+
+NOT_FOUND = "That upload was not found."
+FILE_NOT_FOUND = "That file was not found. Upload it again."
+BAD_MODE = "Choose how to import the file: Append, Replace or Merge."
+NO_ROWS = "No row of the file can be imported: fix the problems listed and upload it again."
+PROBLEMS = (
+    "The file has {count} problem(s) and nothing was imported. Fix them (the marked workbook "
+    "shows where) and upload it again, or choose to import the valid rows only."
+)
+STALE_DRAFT = (
+    "The inventory draft this file was read for is no longer the draft. Upload the file again."
+)
+FAILED_MESSAGE = "Reading the file failed unexpectedly. Try again; nothing was changed."
+CONFIRM_FAILED = "Importing failed and nothing was changed. Try again."
+FILE_GONE = "The uploaded file is no longer available. Upload it again."
+NOT_READY = {
+    QUEUED: "The file is still being read. Wait for the preview before importing.",
+    READING: "The file is still being read. Wait for the preview before importing.",
+    REFUSED: "This file cannot be imported: fix the problems listed and upload it again.",
+    IMPORTING: "This file is being imported already.",
+    IMPORTED: "This file was imported already.",
+    FAILED: "Reading this file failed. Try again or upload it again.",
+    CANCELLED: "This upload was cancelled. Upload the file again to import it.",
+}
+
+
+class _LeaseLost(Exception):
+    """This worker no longer holds the job (its lease expired and another worker took it,
+    or the job was cancelled)."""
+
+
+# ---------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class ImportView:
+    id: int
+    facility_id: int
+    file_name: str
+    mode: str
+    valid_rows_only: bool
+    status: str
+    status_label: str
+    done: int
+    total: int
+    rows: int
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    problem_count: int
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+    running: bool  # still being read or imported: poll again
+    can_confirm: bool
+    can_cancel: bool
+    has_file: bool  # the uploaded file is kept: a marked workbook can be made
+    percent: int  # progress, 0-100
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    row: int
+    column: str
+    heading: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    sheet_row: int
+    action: str
+    common_name: str
+    location: str
+    cas: str
+    amount: str  # maximum daily amount with its unit, as given
+    target_item_id: int | None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What `import_file` did: the command line prints `as_json()`."""
+
+    import_id: int
+    status: str
+    rows: int
+    added: int
+    updated: int
+    removed: int
+    imported: bool
+    problems: list[ProblemView]
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "imported": self.imported,
+            "problems": [
+                {
+                    "row": p.row,
+                    "column": p.column,
+                    "heading": p.heading,
+                    "code": p.code,
+                    "message": p.message,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+def _percent(job: InventoryImport) -> int:
+    if job.status not in (QUEUED, READING):
+        return 100
+    return min(99, job.done * 100 // job.total) if job.total else 0
+
+
+def _view(job: InventoryImport) -> ImportView:
+    assert job.id is not None
+    return ImportView(
+        id=job.id,
+        facility_id=job.facility_id,
+        file_name=job.file_name,
+        mode=job.mode,
+        valid_rows_only=job.valid_rows_only,
+        status=job.status,
+        status_label=STATUS_LABELS.get(job.status, job.status),
+        done=job.done,
+        total=job.total,
+        rows=job.rows,
+        added=job.added,
+        updated=job.updated,
+        removed=job.removed,
+        unchanged=job.unchanged,
+        problem_count=job.problem_count,
+        message=job.message,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        running=job.status in RUNNING,
+        can_confirm=job.status == READY,
+        can_cancel=job.status in (QUEUED, READING, READY, REFUSED, FAILED),
+        has_file=job.stored_file_id is not None,
+        percent=_percent(job),
+    )
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _job_of(session: Session, facility: Facility, import_id: object) -> InventoryImport:
+    job = session.get(InventoryImport, import_id) if is_id(import_id) else None
+    if job is None or job.facility_id != facility.id:
+        raise NotFound(NOT_FOUND)
+    return job
+
+
+def _draft_of(session: Session, facility: Facility) -> ElementVersion | None:
+    assert facility.id is not None
+    slot = element_slot(session, facility.id, HMI)
+    draft = session.get(ElementVersion, slot.draft_version_id) if slot.draft_version_id else None
+    return draft if draft is not None and draft.status == DRAFT else None
+
+
+def _shown_version_id(session: Session, facility: Facility) -> int | None:
+    """The draft, else the last submitted (else accepted) version: what the list shows."""
+    assert facility.id is not None
+    slot = element_slot(session, facility.id, HMI)
+    return slot.draft_version_id or slot.last_submitted_version_id or slot.last_accepted_version_id
+
+
+def _facility_by_cers_id(session: Session, cers_id: object) -> Facility:
+    facility = None
+    if is_id(cers_id):
+        facility = session.exec(select(Facility).where(Facility.cers_id == cers_id)).first()
+    if facility is None or facility.status != FacilityStatus.ACTIVE:
+        raise NotFound(f"No facility has CERS ID {cers_id}.")
+    return facility
+
+
+def _settings(session: Session, draft: ElementVersion) -> tuple[RuleSettings, LocalThresholds]:
+    agency_id = element_slot(session, draft.facility_id, HMI).agency_id or draft.agency_id
+    return findings.settings_for(session, agency_id)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+# ---------------------------------------------------------------- creating
+
+
+def _new_job(
+    session: Session,
+    facility: Facility,
+    draft: ElementVersion,
+    user_id: int | None,
+    file_name: str,
+    mode: str,
+    valid_rows_only: bool,
+    stored_file_id: int | None,
+    client_ip: str | None,
+) -> InventoryImport:
+    job = InventoryImport(
+        facility_id=facility.id or 0,
+        element_version_id=draft.id or 0,
+        user_id=user_id,
+        stored_file_id=stored_file_id,
+        file_name=file_name[:255],
+        mode=mode,
+        valid_rows_only=valid_rows_only,
+        created_at=clock.now(),
+    )
+    session.add(job)
+    session.flush()
+    audit.record(
+        session,
+        actor_user_id=user_id,
+        event=AuditEventType.INVENTORY_IMPORT_CREATED,
+        subject_type="inventory_import",
+        subject_id=job.id or 0,
+        after={
+            "facility_id": facility.id,
+            "file_name": job.file_name,
+            "mode": mode,
+            "valid_rows_only": valid_rows_only,
+        },
+        client_ip=client_ip,
+    )
+    return job
+
+
+def _check_mode(mode: object) -> str:
+    if mode not in MODES:
+        raise ValidationFailed({"mode": BAD_MODE})
+    return cast(str, mode)
+
+
+def create_import(
+    session: Session,
+    actor: Actor,
+    facility_id: object,
+    stored_file_id: object,
+    mode: object,
+    valid_rows_only: bool = False,
+) -> ImportView:
+    """Record an import of an uploaded file into the facility's inventory draft (queued:
+    the caller starts `run_import`). Needs the upload right and a draft; the file must be
+    one the actor uploaded."""
+    mode = _check_mode(mode)
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.UPLOAD)
+        stored = session.get(StoredFile, stored_file_id) if is_id(stored_file_id) else None
+        if stored is None or stored.owner_user_id != actor.user_id:
+            raise NotFound(FILE_NOT_FOUND)
+        draft = _draft_of(session, facility)
+        if draft is None:
+            raise Conflict(NO_DRAFT)
+        job = _new_job(
+            session,
+            facility,
+            draft,
+            actor.user_id,
+            stored.original_name,
+            mode,
+            bool(valid_rows_only),
+            stored.id,
+            actor.client_ip,
+        )
+        return _view(job)
+
+
+# ---------------------------------------------------------------- the lease
+
+
+@dataclass(frozen=True)
+class _Claim:
+    import_id: int
+    facility_id: int
+    cers_id: int
+    version_id: int
+    mode: str
+    valid_rows_only: bool
+    path: Path | None
+
+
+def _lease_end() -> datetime:
+    return clock.now() + timedelta(seconds=LEASE_SECONDS)
+
+
+def _claim(session: Session, import_id: int, worker: str) -> _Claim | None:
+    """Take the job for `worker` if it is queued, or being read under an expired lease (its
+    worker died). One conditional UPDATE: two workers never both get it."""
+    with transaction(session):
+        now = clock.now()
+        taken = session.execute(
+            sa.update(InventoryImport)
+            .where(
+                col(InventoryImport.id) == import_id,
+                sa.or_(
+                    col(InventoryImport.status) == QUEUED,
+                    sa.and_(
+                        col(InventoryImport.status) == READING,
+                        col(InventoryImport.lease_until) < now,
+                    ),
+                ),
+            )
+            .values(
+                status=READING,
+                lease_owner=worker,
+                lease_until=_lease_end(),
+                attempts=InventoryImport.attempts + 1,
+                done=0,
+                total=0,
+                message="",
+                version=InventoryImport.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if cast(sa.CursorResult, taken).rowcount != 1:
+            return None
+        # Whatever an earlier attempt staged is stale now.
+        _clear_staged(session, import_id)
+        job = session.get(InventoryImport, import_id, populate_existing=True)
+        assert job is not None
+        facility = session.get(Facility, job.facility_id)
+        assert facility is not None
+        stored = session.get(StoredFile, job.stored_file_id) if job.stored_file_id else None
+        return _Claim(
+            import_id=import_id,
+            facility_id=job.facility_id,
+            cers_id=facility.cers_id,
+            version_id=job.element_version_id,
+            mode=job.mode,
+            valid_rows_only=job.valid_rows_only,
+            path=open_path(stored) if stored is not None else None,
+        )
+
+
+def _clear_staged(session: Session, import_id: int) -> None:
+    session.execute(
+        sa.delete(InventoryImportProblem).where(col(InventoryImportProblem.import_id) == import_id)
+    )
+    session.execute(
+        sa.delete(InventoryImportRow).where(col(InventoryImportRow.import_id) == import_id)
+    )
+
+
+def _renew(
+    session: Session, import_id: int, worker: str, status: str = READING, **values: Any
+) -> None:
+    """Extend the worker's lease (and write `values`) in the caller's transaction; raises
+    _LeaseLost when the job is no longer this worker's."""
+    held = session.execute(
+        sa.update(InventoryImport)
+        .where(
+            col(InventoryImport.id) == import_id,
+            col(InventoryImport.lease_owner) == worker,
+            col(InventoryImport.status) == status,
+        )
+        .values(lease_until=_lease_end(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(sa.CursorResult, held).rowcount != 1:
+        raise _LeaseLost
+
+
+def _progress(import_id: int, worker: str) -> Callable[[int, int], None]:
+    """The reader's progress callback: writes progress and renews the lease, at most every
+    PROGRESS_SECONDS, each time in a short transaction of its own."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        if time.monotonic() - last[0] < PROGRESS_SECONDS:
+            return
+        with db.new_session() as session, transaction(session):
+            _renew(session, import_id, worker, done=done, total=total)
+        last[0] = time.monotonic()
+
+    return report
+
+
+def _close(session: Session, import_id: int, worker: str, status: str, **values: Any) -> None:
+    """Finish the reading phase (ready, refused or failed) if the worker still holds it."""
+    with transaction(session):
+        held = session.execute(
+            sa.update(InventoryImport)
+            .where(
+                col(InventoryImport.id) == import_id,
+                col(InventoryImport.lease_owner) == worker,
+                col(InventoryImport.status) == READING,
+            )
+            .values(
+                status=status,
+                lease_owner="",
+                lease_until=None,
+                finished_at=clock.now() if status != READY else None,
+                version=InventoryImport.version + 1,
+                **values,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if cast(sa.CursorResult, held).rowcount != 1:
+            raise _LeaseLost
+
+
+# ---------------------------------------------------------------- reading
+
+
+def run_import(import_id: int, worker: str | None = None) -> bool:
+    """Read a queued job's file and stage its preview: a background thread's work, run as
+    the job (the person who created it was checked then). Returns False when the job was
+    not this worker's to run: not queued, or another worker holds a live lease. Failures
+    are recorded on the job, never raised."""
+    try:
+        return _run(import_id, worker or _worker_name())
+    except UnreadableFile:
+        return True
+
+
+def _run(import_id: int, worker: str, path: Path | None = None, reraise: bool = False) -> bool:
+    claim = db.run(_claim, import_id, worker)
+    if claim is None:
+        return False
+    try:
+        source = path or claim.path
+        if source is None or not source.is_file():
+            db.run(_close, import_id, worker, FAILED, message=FILE_GONE)
+            return True
+        reading = sheet_read.read_inventory(
+            source, str(claim.cers_id), on_progress=_progress(import_id, worker)
+        )
+        _stage(claim, worker, reading)
+    except _LeaseLost:
+        logger.info("import %s: worker %s lost its lease", import_id, worker)
+        return False
+    except UnreadableFile as exc:
+        _close_quietly(import_id, worker, REFUSED, message=str(exc)[:1000])
+        raise
+    except Exception:
+        logger.exception("import %s failed while reading", import_id)
+        _close_quietly(import_id, worker, FAILED, message=FAILED_MESSAGE)
+        if reraise:
+            raise
+    return True
+
+
+def _close_quietly(import_id: int, worker: str, status: str, **values: Any) -> None:
+    with contextlib.suppress(_LeaseLost):
+        db.run(_close, import_id, worker, status, **values)
+
+
+def _given(row: sheet_read.SheetRow) -> dict[str, str]:
+    """The values of the columns the file has (blanks included: they clear on Merge)."""
+    values = row.values
+    if row.present.issuperset(values):  # every column (the template's file): all of it
+        return dict(values)
+    return {tag: value for tag, value in values.items() if tag in row.present}
+
+
+def _stage(claim: _Claim, worker: str, reading: SheetReading) -> None:
+    given = [(row.row, _given(row)) for row in reading.rows]
+    existing = db.run(_draft_rows, claim.version_id, claim.mode)
+    plan = _plan(claim.mode, given, existing)
+    problems = reading.problems
+    if problems and not claim.valid_rows_only:
+        status, message = REFUSED, PROBLEMS.format(count=len(problems))
+    elif not given:
+        status, message = REFUSED, NO_ROWS
+    else:
+        status, message = READY, ""
+    for start in range(0, len(problems), BATCH_ROWS):
+        db.run(_stage_problems, claim.import_id, worker, problems, start)
+    if status == READY:
+        for start in range(0, len(plan.rows), BATCH_ROWS):
+            db.run(_stage_rows, claim.import_id, worker, plan.rows, start)
+    db.run(
+        _close,
+        claim.import_id,
+        worker,
+        status,
+        message=message,
+        done=reading.data_rows,
+        total=reading.data_rows,
+        rows=reading.data_rows,
+        added=plan.added,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        removed=plan.removed,
+        problem_count=len(problems),
+    )
+
+
+def _stage_problems(
+    session: Session, import_id: int, worker: str, problems: list[SheetProblem], start: int
+) -> None:
+    with transaction(session):
+        _renew(session, import_id, worker)
+        session.connection().execute(
+            cast(sa.Table, InventoryImportProblem.__table__).insert(),
+            [
+                {
+                    "import_id": import_id,
+                    "position": position,
+                    "row": p.row,
+                    "column": p.column[:4],
+                    "heading": p.heading[:255],
+                    "code": p.code[:40],
+                    "message": p.message[:1000],
+                }
+                for position, p in enumerate(problems[start : start + BATCH_ROWS], start)
+            ],
+        )
+
+
+def _stage_rows(
+    session: Session, import_id: int, worker: str, rows: list[_Planned], start: int
+) -> None:
+    with transaction(session):
+        _renew(session, import_id, worker)
+        session.connection().execute(
+            cast(sa.Table, InventoryImportRow.__table__).insert(),
+            [
+                {
+                    "import_id": import_id,
+                    "sheet_row": p.sheet_row,
+                    "action": p.action,
+                    "target_item_id": p.target.id if p.target and p.action != ADD else None,
+                    "data": p.given,
+                }
+                for p in rows[start : start + BATCH_ROWS]
+            ],
+        )
+
+
+# ---------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """A row of the draft as the import sees it."""
+
+    id: int
+    version: int
+    data: dict[str, Any]
+    chemical_id: int | None
+    cas: str
+    reportable: str
+
+
+@dataclass(frozen=True)
+class _Planned:
+    sheet_row: int
+    action: str
+    given: dict[str, str]
+    values: dict[str, str]  # every field as it will be stored
+    target: _Existing | None  # the row updated (Merge) or replaced (Replace keeps its link)
+
+
+@dataclass
+class _Plan:
+    rows: list[_Planned] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+def _draft_rows(session: Session, version_id: int, mode: str) -> list[_Existing]:
+    with transaction(session):
+        return _draft_rows_in(session, version_id, mode)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _match_keys(data: Mapping[str, Any]) -> list[tuple]:
+    """The keys a draft row can be matched by, with and without its location (a file
+    without a location column matches on the rest)."""
+    location = _fold(str(data.get("ChemicalLocation", "")))
+    keys: list[tuple] = [(location, "name", _fold(str(data.get("CommonName", ""))))]
+    cas = str(data.get("CASNumber", ""))
+    if cas:
+        keys.append((location, "cas", cas))
+    return keys + [(None, *key[1:]) for key in keys]
+
+
+def _file_key(given: Mapping[str, str]) -> tuple:
+    location = _fold(given["ChemicalLocation"]) if "ChemicalLocation" in given else None
+    if given.get("CASNumber"):
+        return (location, "cas", given["CASNumber"])
+    return (location, "name", _fold(given.get("CommonName", "")))
+
+
+class _Matcher:
+    """Merge matching: each draft row is matched at most once, first come first served, so
+    a material listed twice at one location matches two rows."""
+
+    def __init__(self, existing: Sequence[_Existing]) -> None:
+        self._free: dict[tuple, deque[_Existing]] = defaultdict(deque)
+        for row in existing:
+            for key in _match_keys(row.data):
+                self._free[key].append(row)
+        self._taken: set[int] = set()
+
+    def take(self, given: Mapping[str, str]) -> _Existing | None:
+        queue = self._free.get(_file_key(given))
+        while queue:
+            row = queue.popleft()
+            if row.id not in self._taken:
+                self._taken.add(row.id)
+                return row
+        return None
+
+
+def _plan(
+    mode: str, given_rows: Sequence[tuple[int, dict[str, str]]], existing: Sequence[_Existing]
+) -> _Plan:
+    plan = _Plan(removed=len(existing) if mode == REPLACE else 0)
+    matcher = _Matcher(existing) if mode != APPEND and existing else None
+    for sheet_row, given in given_rows:
+        target = matcher.take(given) if matcher else None
+        if mode == MERGE and target is not None:
+            before = findings.full(target.data)
+            values = {**before, **given}
+            changed = findings.compact(values) != findings.compact(before)
+            action = UPDATE if changed else UNCHANGED
+            plan.updated += changed
+            plan.unchanged += not changed
+        else:
+            # Stored values as given: sync_columns compacts them, missing fields are empty.
+            values, action = given, ADD
+            plan.added += 1
+        plan.rows.append(_Planned(sheet_row, action, given, values, target))
+    return plan
+
+
+# ---------------------------------------------------------------- confirming
+
+
+@dataclass
+class _Prepared:
+    """Everything the final transaction writes, computed before it starts."""
+
+    fingerprint: dict[int, int]  # the draft's rows (id -> version) it was computed from
+    settings: RuleSettings
+    local: LocalThresholds
+    plan: _Plan
+    removed_ids: list[int] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    insert_findings: list[list[dict[str, Any]]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    update_findings: list[dict[str, Any]] = field(default_factory=list)
+    sentences: list[dict[str, Any]] = field(default_factory=list)  # untouched rows
+
+
+def _columns(values: Mapping[str, str]) -> dict[str, Any]:
+    """The stored data and typed columns of a row (findings.sync_columns, on a stand-in)."""
+    holder = SimpleNamespace()
+    findings.sync_columns(cast(InventoryItem, holder), values)
+    return vars(holder)
+
+
+def _finding_dicts(found: list[Finding], version_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "element_version_id": version_id,
+            "position": position,
+            "code": finding.code,
+            "level": finding.level,
+            "fields": " ".join(finding.fields),
+            "message": finding.message[:600],
+        }
+        for position, finding in enumerate(found)
+    ]
+
+
+def _rank(found: list[Finding]) -> int:
+    return min((LEVEL_RANK.get(f.level, NO_FINDINGS_RANK) for f in found), default=NO_FINDINGS_RANK)
+
+
+def _prepare(
+    session: Session,
+    job: InventoryImport,
+    staged: Sequence[tuple[int, dict[str, str]]],
+    user_id: int | None,
+) -> _Prepared:
+    """Plan the staged rows against the draft as it is now and compute every stored value:
+    columns, findings and the threshold sentences of the whole draft."""
+    draft = session.get(ElementVersion, job.element_version_id)
+    assert draft is not None
+    existing = _draft_rows_in(session, draft.id or 0, job.mode)
+    settings, local = _settings(session, draft)
+    plan = _plan(job.mode, staged, existing)
+    prepared = _Prepared(
+        fingerprint={row.id: row.version for row in existing},
+        settings=settings,
+        local=local,
+        plan=plan,
+    )
+    now = clock.now()
+    version_id = draft.id or 0
+    changed: dict[int, dict[str, Any]] = {}  # updated rows by id
+    assessed: list[SimpleNamespace] = []
+    new_rows: list[dict[str, Any]] = []
+    for planned in plan.rows:
+        if planned.action == UNCHANGED:
+            continue
+        columns = _columns(planned.values)
+        found = validate(columns["data"], settings)
+        common = {**columns, "worst_rank": _rank(found), "finding_count": len(found)}
+        target = planned.target
+        if planned.action == UPDATE and target is not None:
+            changed[target.id] = {
+                "id": target.id,
+                **common,
+                "updated_at": now,
+                "updated_by_user_id": user_id,
+                "version": target.version + 1,
+            }
+            prepared.update_findings += [
+                {**f, "item_id": target.id} for f in _finding_dicts(found, version_id)
+            ]
+            chemical_id = target.chemical_id
+            assess_id = target.id
+        else:
+            chemical_id = target.chemical_id if target is not None else None
+            assess_id = -(len(new_rows) + 1)  # provisional: the row has no id yet
+            new_rows.append(
+                {
+                    "facility_id": job.facility_id,
+                    "element_version_id": version_id,
+                    "chemical_id": chemical_id,
+                    **common,
+                    "created_at": now,
+                    "created_by_user_id": user_id,
+                    "updated_at": now,
+                    "updated_by_user_id": user_id,
+                    "version": 1,
+                }
+            )
+            prepared.insert_findings.append(_finding_dicts(found, version_id))
+        assessed.append(
+            SimpleNamespace(
+                id=assess_id, data=columns["data"], chemical_id=chemical_id, cas=columns["cas"]
+            )
+        )
+    kept = [row for row in existing if row.id not in changed] if job.mode != REPLACE else []
+    assessed += [
+        SimpleNamespace(id=row.id, data=row.data, chemical_id=row.chemical_id, cas=row.cas)
+        for row in kept
+    ]
+    sentences = findings.threshold_sentences(session, cast(list[InventoryItem], assessed), local)
+    for index, row in enumerate(new_rows, 1):
+        row["reportable"] = sentences.get(-index, "")[:600]
+    for item_id, row in changed.items():
+        row["reportable"] = sentences.get(item_id, "")[:600]
+    prepared.sentences = [
+        {"id": row.id, "reportable": sentences.get(row.id, "")[:600]}
+        for row in kept
+        if sentences.get(row.id, "")[:600] != row.reportable
+    ]
+    prepared.inserts = new_rows
+    prepared.updates = list(changed.values())
+    prepared.removed_ids = [row.id for row in existing] if job.mode == REPLACE else []
+    return prepared
+
+
+def _draft_rows_in(session: Session, version_id: int, mode: str) -> list[_Existing]:
+    """The draft's rows. Replace keeps none of them, so it reads only what matching needs
+    (from the typed columns, which hold the same values) rather than every row's data."""
+    items = cast(sa.Table, InventoryItem.__table__).c
+    keys = (items.common_name, items.location) if mode == REPLACE else (items.data,)
+    selected = session.execute(
+        sa.select(items.id, items.version, items.chemical_id, items.cas, items.reportable, *keys)
+        .where(items.element_version_id == version_id)
+        .order_by(items.id)
+    )
+    if mode == REPLACE:
+        return [
+            _Existing(
+                item_id,
+                version,
+                {"CommonName": name, "ChemicalLocation": location, "CASNumber": cas},
+                chemical_id,
+                cas,
+                reportable,
+            )
+            for item_id, version, chemical_id, cas, reportable, name, location in selected
+        ]
+    return [
+        _Existing(item_id, version, data, chemical_id, cas, reportable)
+        for item_id, version, chemical_id, cas, reportable, data in selected
+    ]
+
+
+def _fingerprint(session: Session, version_id: int) -> dict[int, int]:
+    return {
+        item_id: version
+        for item_id, version in session.execute(
+            sa.select(InventoryItem.id, InventoryItem.version).where(
+                InventoryItem.element_version_id == version_id
+            )
+        )
+    }
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _ID_CHUNK):
+        yield ids[start : start + _ID_CHUNK]
+
+
+def _apply(session: Session, version_id: int, prepared: _Prepared) -> None:
+    """Write a prepared import into the (locked) draft: bulk statements only."""
+    if prepared.removed_ids:
+        session.execute(
+            sa.delete(InventoryFinding).where(
+                col(InventoryFinding.element_version_id) == version_id
+            )
+        )
+        session.execute(
+            sa.delete(InventoryItem).where(col(InventoryItem.element_version_id) == version_id)
+        )
+    if prepared.updates:
+        ids = [row["id"] for row in prepared.updates]
+        for chunk in _chunks(ids):
+            session.execute(
+                sa.delete(InventoryFinding).where(col(InventoryFinding.item_id).in_(chunk))
+            )
+        session.execute(sa.update(InventoryItem), prepared.updates)
+        if prepared.update_findings:
+            session.execute(sa.insert(InventoryFinding), prepared.update_findings)
+    if prepared.sentences:
+        session.execute(sa.update(InventoryItem), prepared.sentences)
+    if prepared.inserts:
+        # Core statements on the session's connection: the ORM's bulk path costs more per
+        # row, and this runs while the draft is locked. The new rows' ids are reserved
+        # first, so both inserts are plain executemany of one statement (psycopg pipelines
+        # them) rather than multi-row INSERT ... RETURNING statements.
+        connection = session.connection()
+        new_ids = _reserve_ids(connection, len(prepared.inserts))
+        for item_id, row in zip(new_ids, prepared.inserts, strict=True):
+            row["id"] = item_id
+        connection.execute(cast(sa.Table, InventoryItem.__table__).insert(), prepared.inserts)
+        rows: list[dict[str, Any]] = []
+        for item_id, found in zip(new_ids, prepared.insert_findings, strict=True):
+            for finding in found:
+                finding["item_id"] = item_id
+            rows += found
+        if rows:
+            connection.execute(cast(sa.Table, InventoryFinding.__table__).insert(), rows)
+
+
+def _reserve_ids(connection: sa.Connection, count: int) -> list[int]:
+    """`count` unused ids, ascending, for new inventory rows. PostgreSQL: from the table's
+    sequence. SQLite: after the largest id, read once this transaction holds SQLite's one
+    write lock (taken by a write that changes nothing), so no one else can take them."""
+    if connection.dialect.name == "postgresql":
+        return sorted(
+            connection.execute(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence('inventory_item', 'id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"count": count},
+            ).scalars()
+        )
+    items = cast(sa.Table, InventoryItem.__table__)
+    connection.execute(items.update().where(sa.false()).values(version=items.c.version))
+    top = connection.execute(sa.select(sa.func.max(items.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+def _staged_rows(session: Session, import_id: int) -> list[tuple[int, dict[str, str]]]:
+    with transaction(session):
+        return [
+            (sheet_row, dict(data or {}))
+            for sheet_row, data in session.execute(
+                sa.select(InventoryImportRow.sheet_row, InventoryImportRow.data)
+                .where(InventoryImportRow.import_id == import_id)
+                .order_by(InventoryImportRow.id)
+            )
+        ]
+
+
+def confirm_import(
+    session: Session, actor: Actor, facility_id: object, import_id: object
+) -> ImportView:
+    """Import a ready job into the draft in one short transaction that holds the draft's
+    lock (other edits of the inventory wait for it). Nothing changes if anything fails."""
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.UPLOAD)
+        job = _job_of(session, facility, import_id)
+    return _confirm(session, job.id or 0, actor.user_id, actor.client_ip)
+
+
+def _start_confirming(session: Session, import_id: int, worker: str) -> None:
+    with transaction(session):
+        taken = session.execute(
+            sa.update(InventoryImport)
+            .where(col(InventoryImport.id) == import_id, col(InventoryImport.status) == READY)
+            .values(status=IMPORTING, lease_owner=worker, lease_until=_lease_end())
+            .execution_options(synchronize_session=False)
+        )
+        if cast(sa.CursorResult, taken).rowcount != 1:
+            job = session.get(InventoryImport, import_id, populate_existing=True)
+            status = job.status if job is not None else CANCELLED
+            raise Conflict(NOT_READY.get(status, NOT_READY[CANCELLED]))
+
+
+def _stop_confirming(session: Session, import_id: int, worker: str) -> None:
+    """Back to ready after a failed confirmation (if this worker still holds it)."""
+    with transaction(session):
+        session.execute(
+            sa.update(InventoryImport)
+            .where(
+                col(InventoryImport.id) == import_id,
+                col(InventoryImport.status) == IMPORTING,
+                col(InventoryImport.lease_owner) == worker,
+            )
+            .values(status=READY, lease_owner="", lease_until=None, message=CONFIRM_FAILED)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _confirm(
+    session: Session, import_id: int, user_id: int | None, client_ip: str | None
+) -> ImportView:
+    worker = _worker_name()
+    _start_confirming(session, import_id, worker)
+    try:
+        staged = _staged_rows(session, import_id)
+        with transaction(session):
+            job = session.get(InventoryImport, import_id, populate_existing=True)
+            assert job is not None
+            prepared = _prepare(session, job, staged, user_id)
+        view = _import_step(session, import_id, worker, staged, prepared, user_id, client_ip)
+    except BaseException:
+        session.rollback()
+        _stop_confirming(session, import_id, worker)
+        raise
+    _discard_staged_rows(session, import_id)
+    return view
+
+
+def _import_step(
+    session: Session,
+    import_id: int,
+    worker: str,
+    staged: Sequence[tuple[int, dict[str, str]]],
+    prepared: _Prepared,
+    user_id: int | None,
+    client_ip: str | None,
+) -> ImportView:
+    """The one transaction that changes the draft."""
+    with transaction(session):
+        job = session.get(InventoryImport, import_id, populate_existing=True, with_for_update=True)
+        assert job is not None
+        if job.status != IMPORTING or job.lease_owner != worker:
+            raise Conflict(NOT_READY.get(job.status, NOT_READY[CANCELLED]))
+        facility = session.get(Facility, job.facility_id)
+        assert facility is not None
+        draft = _draft_of(session, facility)
+        if draft is None or draft.id != job.element_version_id:
+            raise Conflict(STALE_DRAFT)
+        # The lock other edits of the inventory take (service._editable_draft).
+        session.get(ElementVersion, draft.id, with_for_update=True, populate_existing=True)
+        settings, local = _settings(session, draft)
+        if (
+            _fingerprint(session, draft.id) != prepared.fingerprint
+            or settings != prepared.settings
+            or local != prepared.local
+        ):
+            # Someone changed the draft meanwhile: plan again, now under the lock.
+            prepared = _prepare(session, job, staged, user_id)
+        _apply(session, draft.id, prepared)
+        plan = prepared.plan
+        job.status = IMPORTED
+        job.added, job.updated, job.unchanged = plan.added, plan.updated, plan.unchanged
+        job.removed = plan.removed
+        job.lease_owner, job.lease_until = "", None
+        job.message = ""
+        job.finished_at = clock.now()
+        job.version += 1
+        session.add(job)
+        audit.record(
+            session,
+            actor_user_id=user_id,
+            event=AuditEventType.INVENTORY_IMPORTED,
+            subject_type="inventory_import",
+            subject_id=import_id,
+            after={
+                "facility_id": job.facility_id,
+                "element_version_id": draft.id,
+                "file_name": job.file_name,
+                "mode": job.mode,
+                "added": plan.added,
+                "updated": plan.updated,
+                "removed": plan.removed,
+            },
+            client_ip=client_ip,
+        )
+        session.flush()
+        return _view(job)
+
+
+def _discard_staged_rows(session: Session, import_id: int) -> None:
+    with transaction(session):
+        session.execute(
+            sa.delete(InventoryImportRow).where(col(InventoryImportRow.import_id) == import_id)
+        )
+
+
+# ---------------------------------------------------------------- reading a job
+
+
+def import_view(
+    session: Session, actor: Actor, facility_id: object, import_id: object
+) -> ImportView:
+    """The job's status, progress and counts (the view right is enough)."""
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
+        return _view(_job_of(session, facility, import_id))
+
+
+def latest_import(session: Session, actor: Actor, facility_id: object) -> ImportView | None:
+    """The facility's most recent import, if any."""
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
+        job = session.exec(
+            select(InventoryImport)
+            .where(InventoryImport.facility_id == facility.id)
+            .order_by(col(InventoryImport.id).desc())
+        ).first()
+        return _view(job) if job is not None else None
+
+
+def problems_page(
+    session: Session,
+    actor: Actor,
+    facility_id: object,
+    import_id: object,
+    page: object = 1,
+    page_size: object = 25,
+) -> Page[ProblemView]:
+    """One page of the job's problems, in the file's order."""
+    number, size = clamp(page, page_size)
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
+        job = _job_of(session, facility, import_id)
+        statement = (
+            sa.select(
+                InventoryImportProblem.row,
+                InventoryImportProblem.column,
+                InventoryImportProblem.heading,
+                InventoryImportProblem.code,
+                InventoryImportProblem.message,
+            )
+            .where(InventoryImportProblem.import_id == job.id)
+            .order_by(InventoryImportProblem.position)
+        )
+        rows, total = fetch_page(session, statement, number, size)
+        return Page([ProblemView(*row) for row in rows], total, number, size)
+
+
+def _amount(data: Mapping[str, str]) -> str:
+    amount = data.get("MaximumDailyAmount", "")
+    unit = abbreviation(data.get("Units", ""))
+    return f"{amount} {unit}".strip() if amount else ""
+
+
+def preview_page(
+    session: Session,
+    actor: Actor,
+    facility_id: object,
+    import_id: object,
+    action: object = "",
+    page: object = 1,
+    page_size: object = 25,
+) -> Page[PreviewRow]:
+    """One page of the rows the job would add (action "add"), update ("update") or both
+    (""), in the file's order."""
+    number, size = clamp(page, page_size)
+    actions = (action,) if action in (ADD, UPDATE) else (ADD, UPDATE)
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
+        job = _job_of(session, facility, import_id)
+        statement = (
+            sa.select(
+                InventoryImportRow.sheet_row,
+                InventoryImportRow.action,
+                InventoryImportRow.data,
+                InventoryImportRow.target_item_id,
+            )
+            .where(
+                InventoryImportRow.import_id == job.id,
+                col(InventoryImportRow.action).in_(actions),
+            )
+            .order_by(InventoryImportRow.sheet_row, InventoryImportRow.id)
+        )
+        rows, total = fetch_page(session, statement, number, size)
+        return Page(
+            [
+                PreviewRow(
+                    sheet_row=sheet_row,
+                    action=kind,
+                    common_name=str((data or {}).get("CommonName", "")),
+                    location=str((data or {}).get("ChemicalLocation", "")),
+                    cas=str((data or {}).get("CASNumber", "")),
+                    amount=_amount(data or {}),
+                    target_item_id=target,
+                )
+                for sheet_row, kind, data, target in rows
+            ],
+            total,
+            number,
+            size,
+        )
+
+
+# ---------------------------------------------------------------- cancel and retry
+
+
+def cancel_import(
+    session: Session, actor: Actor, facility_id: object, import_id: object
+) -> ImportView:
+    """Cancel a job that has not been imported; its staged rows are dropped (a worker still
+    reading it stops at its next step)."""
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.UPLOAD)
+        job = _job_of(session, facility, import_id)
+        if not _view(job).can_cancel:
+            raise Conflict(NOT_READY.get(job.status, NOT_READY[CANCELLED]))
+        _cancel(session, job)
+        audit.record(
+            session,
+            actor_user_id=actor.user_id,
+            event=AuditEventType.INVENTORY_IMPORT_CANCELLED,
+            subject_type="inventory_import",
+            subject_id=job.id or 0,
+            client_ip=actor.client_ip,
+        )
+        return _view(job)
+
+
+def _cancel(session: Session, job: InventoryImport) -> None:
+    job.status = CANCELLED
+    job.lease_owner, job.lease_until = "", None
+    job.finished_at = clock.now()
+    job.version += 1
+    session.add(job)
+    session.execute(
+        sa.delete(InventoryImportRow).where(col(InventoryImportRow.import_id) == job.id)
+    )
+    session.flush()
+
+
+def retry_import(
+    session: Session, actor: Actor, facility_id: object, import_id: object
+) -> ImportView:
+    """Queue a failed job again, or one whose worker died (its lease expired): reading goes
+    back to queued (the caller starts `run_import`), importing back to ready."""
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.UPLOAD)
+        job = _job_of(session, facility, import_id)
+        expired = job.lease_until is not None and job.lease_until < clock.now()
+        if job.status == FAILED or (job.status == READING and expired):
+            job.status = QUEUED
+        elif job.status == IMPORTING and expired:
+            job.status = READY
+        else:
+            raise Conflict(NOT_READY.get(job.status, "This upload is still being worked on."))
+        job.lease_owner, job.lease_until = "", None
+        job.message, job.finished_at = "", None
+        job.version += 1
+        session.add(job)
+        session.flush()
+        return _view(job)
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def _inventory_bytes(session: Session, facility: Facility) -> tuple[str, bytes]:
+    version_id = _shown_version_id(session, facility)
+    rows: Iterator[dict[str, str]] = iter(())
+    if version_id is not None:
+        rows = (
+            findings.full(data)
+            for (data,) in session.execute(
+                sa.select(InventoryItem.data)
+                .where(InventoryItem.element_version_id == version_id)
+                .order_by(InventoryItem.id)
+            )
+        )
+    out = io.BytesIO()
+    sheet_write.inventory_workbook(out, str(facility.cers_id), rows)
+    return f"CERSID_{facility.cers_id}_HazMatInventory.xlsx", out.getvalue()
+
+
+def export_workbook(session: Session, actor: Actor, facility_id: object) -> tuple[str, bytes]:
+    """(file name, xlsx bytes) of the inventory shown (the draft, else the last submitted
+    version) in the template's layout."""
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
+        return _inventory_bytes(session, facility)
+
+
+def export_by_cers_id(session: Session, cers_id: object) -> tuple[str, bytes]:
+    """`export_workbook` for the operator CLI (no actor)."""
+    with transaction(session):
+        return _inventory_bytes(session, _facility_by_cers_id(session, cers_id))
+
+
+def template_bytes() -> bytes:
+    """The blank upload template."""
+    out = io.BytesIO()
+    sheet_write.template_workbook(out)
+    return out.getvalue()
+
+
+def marked_workbook(
+    session: Session, actor: Actor, facility_id: object, import_id: object
+) -> tuple[str, bytes]:
+    """(file name, xlsx bytes): the uploaded sheet with every problem cell marked."""
+    with transaction(session):
+        facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
+        job = _job_of(session, facility, import_id)
+        stored = session.get(StoredFile, job.stored_file_id) if job.stored_file_id else None
+        if stored is None or not open_path(stored).is_file():
+            raise NotFound(FILE_GONE)
+        problems = [
+            SheetProblem(p.row, p.column, p.heading, p.code, p.message)
+            for p in session.exec(
+                select(InventoryImportProblem)
+                .where(InventoryImportProblem.import_id == job.id)
+                .order_by(col(InventoryImportProblem.position))
+            )
+        ]
+        path, name = open_path(stored), job.file_name
+    out = io.BytesIO()
+    sheet_write.marked_workbook(out, sheet_read.raw_rows(path), problems)
+    stem = Path(name).stem or "inventory"
+    return f"{stem}_problems.xlsx", out.getvalue()
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _create_for_file(
+    session: Session,
+    actor: Actor | None,
+    cers_id: object,
+    file_name: str,
+    mode: str,
+    valid_rows_only: bool,
+) -> int:
+    with transaction(session):
+        facility = _facility_by_cers_id(session, cers_id)
+        if actor is not None:
+            access_facility(session, actor, facility.id, OrgAction.UPLOAD)
+        draft = _draft_of(session, facility)
+        if draft is None:
+            raise NotFound(
+                f"Facility {facility.cers_id} has no Hazardous Materials Inventory draft."
+            )
+        job = _new_job(
+            session,
+            facility,
+            draft,
+            actor.user_id if actor else None,
+            file_name,
+            mode,
+            valid_rows_only,
+            None,
+            actor.client_ip if actor else None,
+        )
+        return job.id or 0
+
+
+def _job_state(session: Session, import_id: int) -> tuple[ImportView, list[ProblemView]]:
+    with transaction(session):
+        job = session.get(InventoryImport, import_id)
+        assert job is not None
+        problems = [
+            ProblemView(*row)
+            for row in session.execute(
+                sa.select(
+                    InventoryImportProblem.row,
+                    InventoryImportProblem.column,
+                    InventoryImportProblem.heading,
+                    InventoryImportProblem.code,
+                    InventoryImportProblem.message,
+                )
+                .where(InventoryImportProblem.import_id == import_id)
+                .order_by(InventoryImportProblem.position)
+            )
+        ]
+        return _view(job), problems
+
+
+def _drop(session: Session, import_id: int) -> None:
+    with transaction(session):
+        job = session.get(InventoryImport, import_id)
+        assert job is not None
+        _cancel(session, job)
+
+
+def import_file(
+    actor: Actor | None,
+    cers_id: object,
+    path: Path | str,
+    mode: str,
+    *,
+    dry_run: bool = False,
+    valid_rows_only: bool = False,
+) -> ImportReport:
+    """Import a file from disk into the facility's draft, start to finish (the command line
+    and the benchmark): the same job, reading and confirming as an upload. Without an actor
+    it runs as the system. With `dry_run` nothing is imported. Raises UnreadableFile for a
+    file that is not a readable spreadsheet."""
+    mode = _check_mode(mode)
+    source = Path(path)
+    if not source.is_file():
+        raise UnreadableFile(f"{source} is not a file.")
+    import_id = db.run(_create_for_file, actor, cers_id, source.name, mode, valid_rows_only)
+    _run(import_id, _worker_name(), path=source, reraise=True)
+    view, problems = db.run(_job_state, import_id)
+    imported = False
+    if view.status == READY and dry_run:
+        db.run(_drop, import_id)
+    elif view.status == READY:
+        view = db.run(
+            _confirm,
+            import_id,
+            actor.user_id if actor else None,
+            actor.client_ip if actor else None,
+        )
+        imported = True
+    return ImportReport(
+        import_id=import_id,
+        status=view.status,
+        rows=view.rows,
+        added=view.added,
+        updated=view.updated,
+        removed=view.removed,
+        imported=imported,
+        problems=problems,
+        message=view.message,
+    )

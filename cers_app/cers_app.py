@@ -17,6 +17,7 @@ from cers_app.facilities.request_pages import PAGES as FACILITY_REQUEST_PAGES
 from cers_app.home.pages import PAGES as HOME_PAGES
 from cers_app.http_api import build_api
 from cers_app.inventory.pages import PAGES as INVENTORY_PAGES
+from cers_app.inventory.upload_pages import PAGES as INVENTORY_UPLOAD_PAGES
 from cers_app.organizations.pages import PAGES as ORGANIZATION_PAGES
 from cers_app.regulator.pages import PAGES as REGULATOR_PAGES
 from cers_app.ui.layout import add_pages
@@ -52,5 +53,6 @@ add_pages(
         *FACILITY_PAGES,
         *FACILITY_REQUEST_PAGES,
         *INVENTORY_PAGES,
+        *INVENTORY_UPLOAD_PAGES,
     ],
 )

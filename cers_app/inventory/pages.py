@@ -17,6 +17,7 @@ from cers_app.inventory.state import (
     InventoryState,
     ItemFormState,
 )
+from cers_app.inventory.upload_pages import download_link
 from cers_app.ui.forms import ERROR_COLOR
 from cers_app.ui.guidance import LEVELS, guidance_icon, level_badge, level_tag
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
@@ -145,6 +146,37 @@ def _summary() -> rx.Component:
             ),
         ),
         id="inventory-findings",
+    )
+
+
+def _spreadsheets() -> rx.Component:
+    """Upload Inventory (with the upload right and a draft) and the two spreadsheet downloads:
+    plain links to the HTTP routes that make the files."""
+    facility_id = InventoryState.header["id"]
+    return rx.flex(
+        rx.cond(
+            InventoryState.can_upload,
+            rx.link(
+                rx.button(rx.icon("upload", size=16), "Upload Inventory"),
+                href=routes.FACILITY_INVENTORY_UPLOAD + "?id=" + facility_id,
+                id="inventory-upload",
+            ),
+        ),
+        download_link(
+            rx.icon("download", size=16),
+            "Download inventory",
+            href=routes.INVENTORY_EXPORT + "?id=" + facility_id,
+            id="inventory-export",
+        ),
+        download_link(
+            rx.icon("file_spreadsheet", size=16),
+            "Download template",
+            href=routes.INVENTORY_TEMPLATE,
+            id="inventory-template",
+        ),
+        spacing="2",
+        wrap="wrap",
+        id="inventory-spreadsheets",
     )
 
 
@@ -575,6 +607,7 @@ def inventory_page() -> rx.Component:
         _heading(),
         _draft_notice(),
         _summary(),
+        _spreadsheets(),
         _filters(),
         _table(),
         _delete_dialog(),

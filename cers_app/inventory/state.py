@@ -108,6 +108,7 @@ class InventoryState(rx.State):
     editable: bool = False  # a draft exists and the role may change it
     can_edit: bool = False  # the role may edit drafts
     has_draft: bool = False
+    can_upload: bool = False  # a draft exists and the role may upload spreadsheets to it
     counts: dict[str, int] = dict(EMPTY_COUNTS)
     rows: list[dict[str, str]] = []
     page: int = 1
@@ -137,6 +138,7 @@ class InventoryState(rx.State):
         self.header = _header_view(header)
         self.editable, self.can_edit = header.editable, header.can_edit
         self.has_draft = header.version_id is not None and header.status == DRAFT
+        self.can_upload = header.can_upload and self.has_draft
         self.counts = {**EMPTY_COUNTS, **header.counts}
         self._facility_id = header.facility_id
         self.loaded = True
@@ -178,7 +180,7 @@ class InventoryState(rx.State):
 
     def _forget(self) -> None:
         self.loaded, self.header, self.rows, self.selected, self.confirming = False, {}, [], [], []
-        self.editable = self.can_edit = self.has_draft = self.adding = False
+        self.editable = self.can_edit = self.has_draft = self.adding = self.can_upload = False
         self.counts, self.page, self.pages, self.total = dict(EMPTY_COUNTS), 1, 1, 0
         self.sort, self.descending = "CommonName", False
         self.filters, self.only_findings = {}, False

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,12 +42,12 @@ POSTGRES_URL = os.environ.get(
 _CAS = ("7664-93-9", "64-17-5", "67-64-1", "7647-01-0", "1310-73-2", "7782-50-5", "74-98-6")
 
 
-def _rows(count: int) -> list[dict[str, str]]:
-    """`count` rows with every field filled with a value the upload accepts."""
+def _rows(count: int) -> Iterator[dict[str, str]]:
+    """`count` rows with every field filled with a value the upload accepts, made one at a
+    time (a list of 100,000 of them would be most of the memory run's baseline)."""
     from cers_app.inventory.fields import CODE, DECIMAL, FIELDS, FLAG, INTEGER, TEXT, YESNO
 
     chance = random.Random(6)
-    made = []
     for n in range(count):
         row: dict[str, str] = {}
         for field in FIELDS:
@@ -72,8 +73,7 @@ def _rows(count: int) -> list[dict[str, str]]:
             CommonName=f"Material {n} ({cas})",
             ChemicalLocation=f"Building {n % 40}, bay {n % 7}",
         )
-        made.append(row)
-    return made
+        yield row
 
 
 def _workbook(path: Path, cers_id: str, count: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -55,7 +56,10 @@ def compact(values: Mapping[str, str]) -> dict[str, str]:
 
 def full(data: Mapping[str, object]) -> dict[str, str]:
     """Every field of a stored row: "" where empty, "N" for an unticked box."""
-    row = row_of(data)  # every field, in FIELDS order
+    return _ticked(row_of(data))  # every field, in FIELDS order
+
+
+def _ticked(row: dict[str, str]) -> dict[str, str]:
     for tag in _FLAG_TAGS:
         if not row[tag]:
             row[tag] = "N"
@@ -66,20 +70,35 @@ def sync_columns(item: InventoryItem, values: Mapping[str, str]) -> None:
     """Store `values` in the row and copy the listed, filtered and sorted fields into its
     typed columns (cut to their sizes: only rows that passed `values.clean` are saved)."""
     item.data = compact(values)
-    row = full(item.data)
-    item.common_name = row["CommonName"][:500]
-    item.chemical_name = row["ChemicalName"][:500]
-    item.cas = row["CASNumber"][:15]
-    item.location = row["ChemicalLocation"][:140]
-    item.ehs = row["EHS"] == "Y"
-    item.physical_state = row["PhysicalState"][:1]
-    item.units = row["Units"][:1]
+    for name, value in _typed_columns(full(item.data)).items():
+        setattr(item, name, value)
+
+
+def columns_of(values: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the stored data and typed columns `sync_columns` would give a row, keyed by
+    column name; the stored data as `values.row_of` reads it), reading the row once: the
+    import passes that row on to `rules.validate_row` and the thresholds."""
+    data = compact(values)
+    row = row_of(data)
+    return {"data": data, **_typed_columns(_ticked(dict(row)))}, row
+
+
+def _typed_columns(row: dict[str, str]) -> dict[str, Any]:
     amount = parse_number(row["MaximumDailyAmount"])
-    item.max_daily = float(amount) if amount is not None else None
     flagged = [tag for tag in HAZARD_TAGS if row[tag] == "Y"]
-    item.hazards = f";{';'.join(flagged)};" if flagged else ""
-    item.material_key = thresholds.material_key(row["CASNumber"], row["CommonName"])
-    item.special = thresholds.classify(row)
+    return {
+        "common_name": row["CommonName"][:500],
+        "chemical_name": row["ChemicalName"][:500],
+        "cas": row["CASNumber"][:15],
+        "location": row["ChemicalLocation"][:140],
+        "ehs": row["EHS"] == "Y",
+        "physical_state": row["PhysicalState"][:1],
+        "units": row["Units"][:1],
+        "max_daily": float(amount) if amount is not None else None,
+        "hazards": f";{';'.join(flagged)};" if flagged else "",
+        "material_key": thresholds.material_key(row["CASNumber"], row["CommonName"]),
+        "special": thresholds.classify_row(row),
+    }
 
 
 def settings_for(session: Session, agency_id: int | None) -> tuple[RuleSettings, LocalThresholds]:
@@ -216,19 +235,30 @@ def refresh_thresholds(
 
 
 def threshold_sentences(
-    session: Session, items: Sequence[InventoryItem], local: LocalThresholds
+    session: Session,
+    items: Sequence[InventoryItem],
+    local: LocalThresholds,
+    *,
+    rows_read: bool = False,
 ) -> dict[int, str]:
     """The threshold sentence of every row in `items`, by id (rows of one material summed).
 
     `items` may be any objects with `id`, `data`, `chemical_id` and `cas`: the import
-    assesses rows before they are stored, under provisional ids.
+    assesses rows before they are stored, under provisional ids. With `rows_read`, each
+    `data` is a row `values.row_of` read already.
     """
+    return thresholds.assess(materials(session, items, rows_read=rows_read), local)
+
+
+def materials(
+    session: Session, items: Sequence[InventoryItem], *, rows_read: bool = False
+) -> list[thresholds.Material]:
+    """The threshold view of every row in `items` (as `threshold_sentences` takes them),
+    with what the library knows of its material. A big import turns its rows into these
+    a batch at a time and assesses them all at once."""
     facts = _library_facts(session, items)
-    materials = [
-        thresholds.material_of(item.id or 0, item.data, **facts.get(item.id or 0, {}))
-        for item in items
-    ]
-    return thresholds.assess(materials, local)
+    material = thresholds.material_of_row if rows_read else thresholds.material_of
+    return [material(item.id or 0, item.data, **facts.get(item.id or 0, {})) for item in items]
 
 
 def _assess(session: Session, items: list[InventoryItem], local: LocalThresholds) -> None:

@@ -25,7 +25,7 @@ import secrets
 import socket
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -52,11 +52,12 @@ from cers_app.inventory.import_models import (
     InventoryImportRow,
 )
 from cers_app.inventory.models import NO_FINDINGS_RANK, InventoryFinding, InventoryItem
-from cers_app.inventory.rules import LEVEL_RANK, Finding, RuleSettings, validate
+from cers_app.inventory.rules import LEVEL_RANK, Finding, RuleSettings, validate_row
 from cers_app.inventory.service import HMI, NO_DRAFT
 from cers_app.inventory.sheet_read import SheetProblem, SheetReading, UnreadableFile
-from cers_app.inventory.thresholds import LocalThresholds
+from cers_app.inventory.thresholds import LocalThresholds, Material, assess
 from cers_app.inventory.units import abbreviation
+from cers_app.inventory.values import row_of
 from cers_app.organizations.roles import OrgAction
 
 logger = logging.getLogger(__name__)
@@ -514,10 +515,7 @@ def _run(import_id: int, worker: str, path: Path | None = None, reraise: bool = 
         if source is None or not source.is_file():
             db.run(_close, import_id, worker, FAILED, message=FILE_GONE)
             return True
-        reading = sheet_read.read_inventory(
-            source, str(claim.cers_id), on_progress=_progress(import_id, worker)
-        )
-        _stage(claim, worker, reading)
+        _stage(claim, worker, source)
     except _LeaseLost:
         logger.info("import %s: worker %s lost its lease", import_id, worker)
         return False
@@ -545,22 +543,52 @@ def _given(row: sheet_read.SheetRow) -> dict[str, str]:
     return {tag: value for tag, value in values.items() if tag in row.present}
 
 
-def _stage(claim: _Claim, worker: str, reading: SheetReading) -> None:
-    given = [(row.row, _given(row)) for row in reading.rows]
+class _Stager:
+    """Plans and stages the file's rows batch by batch as the reader hands them over, so
+    only a batch of them is in memory at a time. Rows stop being staged once a problem
+    means the file will be refused (unless only the valid rows are wanted)."""
+
+    def __init__(self, claim: _Claim, worker: str, existing: Sequence[_Existing]) -> None:
+        self.claim = claim
+        self.worker = worker
+        self.planner = _Planner(claim.mode, existing)
+        self.given = 0
+        self.staged = 0
+
+    def add(self, batch: list[sheet_read.SheetRow], reading: SheetReading) -> None:
+        """Plan a batch of good rows and stage it while the file may still be imported."""
+        planned = self.planner.add([(row.row, _given(row)) for row in batch])
+        self.given += len(planned)
+        if reading.problems and not self.claim.valid_rows_only:
+            return
+        for start in range(0, len(planned), BATCH_ROWS):
+            db.run(_stage_rows, self.claim.import_id, self.worker, planned, start)
+        self.staged += len(planned)
+
+
+def _stage(claim: _Claim, worker: str, source: Path) -> None:
     existing = db.run(_draft_rows, claim.version_id, claim.mode)
-    plan = _plan(claim.mode, given, existing)
+    stager = _Stager(claim, worker, existing)
+    reading = sheet_read.read_inventory(
+        source,
+        str(claim.cers_id),
+        on_progress=_progress(claim.import_id, worker),
+        on_batch=stager.add,
+        batch_rows=BATCH_ROWS,
+    )
+    plan = stager.planner.plan
     problems = reading.problems
     if problems and not claim.valid_rows_only:
         status, message = REFUSED, PROBLEMS.format(count=len(problems))
-    elif not given:
+    elif not stager.given:
         status, message = REFUSED, NO_ROWS
     else:
         status, message = READY, ""
     for start in range(0, len(problems), BATCH_ROWS):
         db.run(_stage_problems, claim.import_id, worker, problems, start)
-    if status == READY:
-        for start in range(0, len(plan.rows), BATCH_ROWS):
-            db.run(_stage_rows, claim.import_id, worker, plan.rows, start)
+    if status != READY and stager.staged:
+        # Rows staged before a later row's problem showed the file will be refused.
+        db.run(_unstage_rows, claim.import_id, worker)
     db.run(
         _close,
         claim.import_id,
@@ -576,6 +604,14 @@ def _stage(claim: _Claim, worker: str, reading: SheetReading) -> None:
         removed=plan.removed,
         problem_count=len(problems),
     )
+
+
+def _unstage_rows(session: Session, import_id: int, worker: str) -> None:
+    with transaction(session):
+        _renew(session, import_id, worker)
+        session.execute(
+            sa.delete(InventoryImportRow).where(col(InventoryImportRow.import_id) == import_id)
+        )
 
 
 def _stage_problems(
@@ -646,7 +682,6 @@ class _Planned:
 
 @dataclass
 class _Plan:
-    rows: list[_Planned] = field(default_factory=list)
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -701,26 +736,33 @@ class _Matcher:
         return None
 
 
-def _plan(
-    mode: str, given_rows: Sequence[tuple[int, dict[str, str]]], existing: Sequence[_Existing]
-) -> _Plan:
-    plan = _Plan(removed=len(existing) if mode == REPLACE else 0)
-    matcher = _Matcher(existing) if mode != APPEND and existing else None
-    for sheet_row, given in given_rows:
-        target = matcher.take(given) if matcher else None
-        if mode == MERGE and target is not None:
-            before = findings.full(target.data)
-            values = {**before, **given}
-            changed = findings.compact(values) != findings.compact(before)
-            action = UPDATE if changed else UNCHANGED
-            plan.updated += changed
-            plan.unchanged += not changed
-        else:
-            # Stored values as given: sync_columns compacts them, missing fields are empty.
-            values, action = given, ADD
-            plan.added += 1
-        plan.rows.append(_Planned(sheet_row, action, given, values, target))
-    return plan
+class _Planner:
+    """What each file row does to the draft, planned row by row; `plan` keeps the counts."""
+
+    def __init__(self, mode: str, existing: Sequence[_Existing]) -> None:
+        self.mode = mode
+        self.plan = _Plan(removed=len(existing) if mode == REPLACE else 0)
+        self.matcher = _Matcher(existing) if mode != APPEND and existing else None
+
+    def add(self, given_rows: Iterable[tuple[int, dict[str, str]]]) -> list[_Planned]:
+        """Plan more rows of the file (in the file's order) and count them."""
+        plan, matcher = self.plan, self.matcher
+        planned: list[_Planned] = []
+        for sheet_row, given in given_rows:
+            target = matcher.take(given) if matcher else None
+            if self.mode == MERGE and target is not None:
+                before = findings.full(target.data)
+                values = {**before, **given}
+                changed = findings.compact(values) != findings.compact(before)
+                action = UPDATE if changed else UNCHANGED
+                plan.updated += changed
+                plan.unchanged += not changed
+            else:
+                # Stored values as given: sync_columns compacts them, missing fields are empty.
+                values, action = given, ADD
+                plan.added += 1
+            planned.append(_Planned(sheet_row, action, given, values, target))
+        return planned
 
 
 # ---------------------------------------------------------------- confirming
@@ -742,13 +784,6 @@ class _Prepared:
     sentences: list[dict[str, Any]] = field(default_factory=list)  # untouched rows
 
 
-def _columns(values: Mapping[str, str]) -> dict[str, Any]:
-    """The stored data and typed columns of a row (findings.sync_columns, on a stand-in)."""
-    holder = SimpleNamespace()
-    findings.sync_columns(cast(InventoryItem, holder), values)
-    return vars(holder)
-
-
 def _finding_dicts(found: list[Finding], version_id: int) -> list[dict[str, Any]]:
     return [
         {
@@ -767,19 +802,47 @@ def _rank(found: list[Finding]) -> int:
     return min((LEVEL_RANK.get(f.level, NO_FINDINGS_RANK) for f in found), default=NO_FINDINGS_RANK)
 
 
+class _Assessed:
+    """The rows the threshold sentences are computed from, turned into `Material`s a batch
+    at a time so that no more than a batch of whole rows is kept for them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: list[SimpleNamespace] = []
+        self.materials: list[Material] = []
+
+    def add(self, item_id: int, row: dict[str, str], chemical_id: int | None, cas: str) -> None:
+        """Add a row (read by `values.row_of`) under its id (provisional for new rows)."""
+        self.pending.append(SimpleNamespace(id=item_id, data=row, chemical_id=chemical_id, cas=cas))
+        if len(self.pending) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        items = cast(list[InventoryItem], self.pending)
+        self.materials += findings.materials(self.session, items, rows_read=True)
+        self.pending = []
+
+    def sentences(self, local: LocalThresholds) -> dict[int, str]:
+        """The threshold sentence of every row added, by id."""
+        self._flush()
+        return assess(self.materials, local)
+
+
 def _prepare(
     session: Session,
     job: InventoryImport,
-    staged: Sequence[tuple[int, dict[str, str]]],
     user_id: int | None,
 ) -> _Prepared:
     """Plan the staged rows against the draft as it is now and compute every stored value:
-    columns, findings and the threshold sentences of the whole draft."""
+    columns, findings and the threshold sentences of the whole draft. The staged rows are
+    read a batch at a time, so only the values to be stored are kept, not every row's
+    staged copy too."""
     draft = session.get(ElementVersion, job.element_version_id)
     assert draft is not None
     existing = _draft_rows_in(session, draft.id or 0, job.mode)
     settings, local = _settings(session, draft)
-    plan = _plan(job.mode, staged, existing)
+    planner = _Planner(job.mode, existing)
+    plan = planner.plan
     prepared = _Prepared(
         fingerprint={row.id: row.version for row in existing},
         settings=settings,
@@ -789,13 +852,13 @@ def _prepare(
     now = clock.now()
     version_id = draft.id or 0
     changed: dict[int, dict[str, Any]] = {}  # updated rows by id
-    assessed: list[SimpleNamespace] = []
+    assessed = _Assessed(session)
     new_rows: list[dict[str, Any]] = []
-    for planned in plan.rows:
+    for planned in _staged_plan(session, job.id or 0, planner):
         if planned.action == UNCHANGED:
             continue
-        columns = _columns(planned.values)
-        found = validate(columns["data"], settings)
+        columns, row = findings.columns_of(planned.values)
+        found = validate_row(row, settings)
         common = {**columns, "worst_rank": _rank(found), "finding_count": len(found)}
         target = planned.target
         if planned.action == UPDATE and target is not None:
@@ -828,17 +891,11 @@ def _prepare(
                 }
             )
             prepared.insert_findings.append(_finding_dicts(found, version_id))
-        assessed.append(
-            SimpleNamespace(
-                id=assess_id, data=columns["data"], chemical_id=chemical_id, cas=columns["cas"]
-            )
-        )
+        assessed.add(assess_id, row, chemical_id, columns["cas"])
     kept = [row for row in existing if row.id not in changed] if job.mode != REPLACE else []
-    assessed += [
-        SimpleNamespace(id=row.id, data=row.data, chemical_id=row.chemical_id, cas=row.cas)
-        for row in kept
-    ]
-    sentences = findings.threshold_sentences(session, cast(list[InventoryItem], assessed), local)
+    for row in kept:
+        assessed.add(row.id, row_of(row.data), row.chemical_id, row.cas)
+    sentences = assessed.sentences(local)
     for index, row in enumerate(new_rows, 1):
         row["reportable"] = sentences.get(-index, "")[:600]
     for item_id, row in changed.items():
@@ -929,14 +986,26 @@ def _apply(session: Session, version_id: int, prepared: _Prepared) -> None:
         new_ids = _reserve_ids(connection, len(prepared.inserts))
         for item_id, row in zip(new_ids, prepared.inserts, strict=True):
             row["id"] = item_id
-        connection.execute(cast(sa.Table, InventoryItem.__table__).insert(), prepared.inserts)
-        rows: list[dict[str, Any]] = []
-        for item_id, found in zip(new_ids, prepared.insert_findings, strict=True):
-            for finding in found:
-                finding["item_id"] = item_id
-            rows += found
-        if rows:
-            connection.execute(cast(sa.Table, InventoryFinding.__table__).insert(), rows)
+        for start in range(0, len(prepared.inserts), BATCH_ROWS):
+            _insert_batch(connection, prepared, new_ids, start)
+
+
+def _insert_batch(
+    connection: sa.Connection, prepared: _Prepared, new_ids: list[int], start: int
+) -> None:
+    # A batch at a time: the driver's parameters (each row's data as JSON text) for every
+    # row at once would be a big file's whole size again.
+    end = start + BATCH_ROWS
+    connection.execute(
+        cast(sa.Table, InventoryItem.__table__).insert(), prepared.inserts[start:end]
+    )
+    rows: list[dict[str, Any]] = []
+    for item_id, found in zip(new_ids[start:end], prepared.insert_findings[start:end], strict=True):
+        for finding in found:
+            finding["item_id"] = item_id
+        rows += found
+    if rows:
+        connection.execute(cast(sa.Table, InventoryFinding.__table__).insert(), rows)
 
 
 def _reserve_ids(connection: sa.Connection, count: int) -> list[int]:
@@ -959,16 +1028,21 @@ def _reserve_ids(connection: sa.Connection, count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
-def _staged_rows(session: Session, import_id: int) -> list[tuple[int, dict[str, str]]]:
-    with transaction(session):
-        return [
-            (sheet_row, dict(data or {}))
-            for sheet_row, data in session.execute(
-                sa.select(InventoryImportRow.sheet_row, InventoryImportRow.data)
-                .where(InventoryImportRow.import_id == import_id)
-                .order_by(InventoryImportRow.id)
-            )
-        ]
+def _staged_plan(session: Session, import_id: int, planner: _Planner) -> Iterator[_Planned]:
+    """The staged rows, in the file's order, planned by `planner` a batch at a time."""
+    rows = cast(sa.Table, InventoryImportRow.__table__).c
+    last = 0
+    while True:
+        batch = session.execute(
+            sa.select(rows.id, rows.sheet_row, rows.data)
+            .where(rows.import_id == import_id, rows.id > last)
+            .order_by(rows.id)
+            .limit(BATCH_ROWS)
+        ).all()
+        if not batch:
+            return
+        last = batch[-1][0]
+        yield from planner.add((sheet_row, dict(data or {})) for _, sheet_row, data in batch)
 
 
 def confirm_import(
@@ -1017,12 +1091,11 @@ def _confirm(
     worker = _worker_name()
     _start_confirming(session, import_id, worker)
     try:
-        staged = _staged_rows(session, import_id)
         with transaction(session):
             job = session.get(InventoryImport, import_id, populate_existing=True)
             assert job is not None
-            prepared = _prepare(session, job, staged, user_id)
-        view = _import_step(session, import_id, worker, staged, prepared, user_id, client_ip)
+            prepared = _prepare(session, job, user_id)
+        view = _import_step(session, import_id, worker, prepared, user_id, client_ip)
     except BaseException:
         session.rollback()
         _stop_confirming(session, import_id, worker)
@@ -1035,7 +1108,6 @@ def _import_step(
     session: Session,
     import_id: int,
     worker: str,
-    staged: Sequence[tuple[int, dict[str, str]]],
     prepared: _Prepared,
     user_id: int | None,
     client_ip: str | None,
@@ -1060,7 +1132,7 @@ def _import_step(
             or local != prepared.local
         ):
             # Someone changed the draft meanwhile: plan again, now under the lock.
-            prepared = _prepare(session, job, staged, user_id)
+            prepared = _prepare(session, job, user_id)
         _apply(session, draft.id, prepared)
         plan = prepared.plan
         job.status = IMPORTED

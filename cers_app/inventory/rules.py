@@ -696,7 +696,13 @@ RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 def validate(values: object, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
     """Every finding of one row, in catalogue order. Never raises: anything that is not a
     mapping of tags to values is judged as an empty row."""
-    row = Row(row_of(values))
+    return validate_row(row_of(values), settings)
+
+
+def validate_row(row: dict[str, str], settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
+    """`validate` for a row already read by `values.row_of` (every field as text), so a
+    caller that needs the row for more than validating reads it once."""
+    row = Row(row)
     found: list[Finding] = []
     for rule in RULES:
         level = rule.level_for(settings)

@@ -12,6 +12,7 @@ would make the reader allocate every cell in between.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from cers_app.inventory import values
 from cers_app.inventory.fields import (
@@ -308,11 +310,13 @@ def _is_date(cell: object) -> bool:
 # --- opening ----------------------------------------------------------------------------
 
 
-def _sheet_rows(path: Path) -> list[list[object]]:
-    """Every row of the first worksheet from row 1 and column A, as cell values."""
+def _sheet_rows(path: Path) -> tuple[int, Iterator[list[object]]]:
+    """(row count, every row of the first worksheet from row 1 and column A, as cell
+    values), read one row at a time."""
     kind = check_file(path)
     if kind == CSV:
-        return _csv_rows(path)
+        rows = _csv_rows(path)
+        return len(rows), iter(rows)
     return _calamine_rows(path)
 
 
@@ -346,11 +350,12 @@ def _csv_delimiter(text: str) -> str:
         return ","
 
 
-def _calamine_rows(path: Path) -> list[list[object]]:
+def _calamine_rows(path: Path) -> tuple[int, Iterator[list[object]]]:
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-    try:
-        with CalamineWorkbook.from_path(str(path)) as workbook:
+    with _reader_failures(PasswordError):
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
             sheets = [
                 (index, meta)
                 for index, meta in enumerate(workbook.sheets_metadata)
@@ -363,13 +368,36 @@ def _calamine_rows(path: Path) -> list[list[object]]:
             end = sheet.end
             if end is not None and (end[0] >= MAX_ROW or end[1] >= MAX_COLUMNS):
                 raise UnreadableFile(_TOO_WIDE)
-            return sheet.to_python(skip_empty_area=False)  # type: ignore[return-value]
+        except BaseException:
+            workbook.close()
+            raise
+    if end is None:
+        workbook.close()
+        return 0, iter(())
+    return end[0] + 1, _calamine_iter(workbook, sheet, PasswordError)
+
+
+def _calamine_iter(workbook: Any, sheet: Any, password_error: type) -> Iterator[list[object]]:
+    # iter_rows starts at row 1 but at the sheet's first used column: pad to column A.
+    pad: list[object] = [""] * sheet.start[1] if sheet.start else []
+    with workbook, _reader_failures(password_error):
+        for cells in sheet.iter_rows():
+            yield [*pad, *cells] if pad else cells
+
+
+@contextlib.contextmanager
+def _reader_failures(password_error: type) -> Iterator[None]:
+    """Turn the spreadsheet reader's failures into UnreadableFile."""
+    try:
+        yield
     except UnreadableFile:
         raise
-    except PasswordError as exc:
+    except password_error as exc:
         raise UnreadableFile(_ENCRYPTED) from exc
     except Exception as exc:  # any reader failure means a damaged file
         raise UnreadableFile(_DAMAGED) from exc
+    except GeneratorExit:
+        raise
     except BaseException as exc:
         if type(exc).__name__ == "PanicException":  # the Rust reader gave up on the file
             raise UnreadableFile(_DAMAGED) from exc
@@ -379,7 +407,7 @@ def _calamine_rows(path: Path) -> list[list[object]]:
 def raw_rows(path: Path) -> Iterator[list[str]]:
     """Every row of the first worksheet as text (for the marked workbook); raises
     UnreadableFile as `read_inventory` does."""
-    for cells in _sheet_rows(path):
+    for cells in _sheet_rows(path)[1]:
         yield [cell_text(cell) for cell in cells]
 
 
@@ -395,10 +423,11 @@ class _Mapped:
     field: FieldDef | None
 
 
-def _header_index(rows: list[list[object]]) -> int | None:
-    for index, cells in enumerate(rows):
+def _find_header(sheet: Iterator[list[object]]) -> tuple[int, list[object]] | None:
+    """(0-based index, cells) of the heading row, consuming the rows up to it."""
+    for index, cells in enumerate(sheet):
         if cells and cell_text(cells[0]) and heading_key(cell_text(cells[0])) == "cersid":
-            return index
+            return index, cells
     return None
 
 
@@ -483,11 +512,16 @@ def _problem(row: int, mapped: _Mapped, code: str, message: str) -> SheetProblem
     )
 
 
+BATCH_ROWS = 1000
+
+
 def read_inventory(
     path: Path,
     cers_id: str,
     *,
     on_progress: Callable[[int, int], None] | None = None,
+    on_batch: Callable[[list[SheetRow], SheetReading], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> SheetReading:
     """The rows of the first worksheet of `path` for facility `cers_id`, checked.
 
@@ -496,11 +530,16 @@ def read_inventory(
     matched in any case, with or without spaces and underscores, in the template's or the
     CERS XML spelling. Codes may be given as codes or labels. Raises UnreadableFile when
     the file is not a readable spreadsheet.
+
+    The sheet is read one row at a time. With `on_batch`, the rows without problems are
+    handed to it in lists of up to `batch_rows` (with the reading so far: its problems
+    up to there) instead of being kept in `rows`, so a big file never has all its rows
+    in memory at once.
     """
-    sheet = _sheet_rows(path)
+    total, sheet = _sheet_rows(path)
     reading = SheetReading()
-    header = _header_index(sheet)
-    if header is None:
+    found = _find_header(sheet)
+    if found is None:
         reading.problems.append(
             SheetProblem(
                 0,
@@ -513,67 +552,102 @@ def read_inventory(
             )
         )
         return reading
+    header, cells = found
     reading.header_row = header + 1
-    mapped, problems = _map_headings(sheet[header], reading.header_row)
+    mapped, problems = _map_headings(cells, reading.header_row)
     reading.headings = {item.tag: item.heading for item in mapped}
     reading.problems.extend(problems)
     if problems:
         return reading
-    _read_rows(sheet, header, mapped, cers_id.strip(), reading, on_progress)
+    if on_batch is None:
+        on_batch = _keep_rows
+    sheet_rows = _RowReader(mapped, cers_id.strip(), header, reading)
+    sheet_rows.read(sheet, total - header - 1, on_progress, on_batch, batch_rows)
     return reading
 
 
-def _read_rows(
-    sheet: list[list[object]],
-    header: int,
-    mapped: list[_Mapped],
-    cers_id: str,
-    reading: SheetReading,
-    on_progress: Callable[[int, int], None] | None,
-) -> None:
-    by_tag = {item.tag: item for item in mapped}
-    cersid_col, name_col = by_tag[CERSID], by_tag["CommonName"]
-    need = max(item.index for item in mapped) + 1
-    cleaner = _Cleaner(mapped)
-    total = len(sheet) - header - 1
-    bad: set[int] = set()
-    matched = 0
-    problems = reading.problems
-    for offset, cells in enumerate(sheet[header + 1 :], start=1):
-        if on_progress is not None and offset % PROGRESS_EVERY == 0:
-            on_progress(offset, total)
-        if len(cells) < need:
-            cells = [*cells, *[""] * (need - len(cells))]
+def _keep_rows(batch: list[SheetRow], reading: SheetReading) -> None:
+    reading.rows.extend(batch)
+
+
+class _RowReader:
+    """Checks the rows below the heading row, one at a time, into `reading`."""
+
+    def __init__(
+        self, mapped: list[_Mapped], cers_id: str, header: int, reading: SheetReading
+    ) -> None:
+        self.by_tag = {item.tag: item for item in mapped}
+        self.need = max(item.index for item in mapped) + 1
+        self.cleaner = _Cleaner(mapped)
+        self.cers_id = cers_id
+        self.header = header
+        self.reading = reading
+        self.bad: set[int] = set()
+        self.matched = 0
+
+    def read(
+        self,
+        sheet: Iterator[list[object]],
+        total: int,
+        on_progress: Callable[[int, int], None] | None,
+        on_batch: Callable[[list[SheetRow], SheetReading], None],
+        batch_rows: int,
+    ) -> None:
+        """Read every remaining row of `sheet`, handing good rows to `on_batch`."""
+        reading = self.reading
+        batch: list[SheetRow] = []
+        offset = 0
+        for offset, cells in enumerate(sheet, start=1):
+            if on_progress is not None and offset % PROGRESS_EVERY == 0:
+                on_progress(offset, total)
+            good = self.row(offset, cells)
+            if good is not None:
+                batch.append(good)
+                if len(batch) >= batch_rows:
+                    on_batch(batch, reading)
+                    batch = []
+        if batch:
+            on_batch(batch, reading)
+        total = max(total, offset)
+        if on_progress is not None:
+            on_progress(total, total)
+        if not self.matched:
+            reading.problems.append(
+                SheetProblem(
+                    0,
+                    "",
+                    "",
+                    "no_matching_rows",
+                    f"No row of the sheet is for this facility (CERSID {self.cers_id}). Fill "
+                    "the CERSID column with the facility's CERS ID on every material's row.",
+                )
+            )
+        reading.bad_rows = frozenset(self.bad)
+
+    def row(self, offset: int, cells: list[object]) -> SheetRow | None:
+        """The checked row `offset` rows below the heading row; None when it is skipped
+        or has problems (recorded in the reading)."""
+        if len(cells) < self.need:
+            cells = [*cells, *[""] * (self.need - len(cells))]
+        by_tag = self.by_tag
+        cersid_col, name_col = by_tag[CERSID], by_tag["CommonName"]
         cersid, name = cell_text(cells[cersid_col.index]), cell_text(cells[name_col.index])
         if not cersid and not name:
-            continue
-        row = header + 1 + offset
+            return None
+        row = self.header + 1 + offset
+        reading = self.reading
         reading.data_rows += 1
-        if cersid != cers_id:
-            bad.add(row)
-            problems.append(_cersid_problem(row, cersid_col, cersid, cers_id))
-            continue
-        matched += 1
-        texts, cleaned, errors = cleaner.clean(cells)
+        if cersid != self.cers_id:
+            self.bad.add(row)
+            reading.problems.append(_cersid_problem(row, cersid_col, cersid, self.cers_id))
+            return None
+        self.matched += 1
+        texts, cleaned, errors = self.cleaner.clean(cells)
         if errors or not name or _ILLEGAL.search("".join(texts.values())):
-            bad.add(row)
-            problems.extend(_row_problems(row, cells, texts, errors, by_tag))
-            continue
-        reading.rows.append(SheetRow(row, cleaned, cleaner.present))
-    if on_progress is not None:
-        on_progress(total, total)
-    if not matched:
-        problems.append(
-            SheetProblem(
-                0,
-                "",
-                "",
-                "no_matching_rows",
-                f"No row of the sheet is for this facility (CERSID {cers_id}). Fill the CERSID "
-                "column with the facility's CERS ID on every material's row.",
-            )
-        )
-    reading.bad_rows = frozenset(bad)
+            self.bad.add(row)
+            reading.problems.extend(_row_problems(row, cells, texts, errors, by_tag))
+            return None
+        return SheetRow(row, cleaned, self.cleaner.present)
 
 
 def _cersid_problem(row: int, column: _Mapped, cersid: str, cers_id: str) -> SheetProblem:

@@ -146,7 +146,11 @@ def material_key(cas: str, common_name: str) -> str:
 
 def classify(values: Mapping[str, object]) -> str:
     """The special threshold class of a row ("" for none)."""
-    row = row_of(values)
+    return classify_row(row_of(values))
+
+
+def classify_row(row: Mapping[str, str]) -> str:
+    """`classify` for a row already read by `values.row_of`."""
     cas = row.get("CASNumber", "")
     name = row.get("CommonName", "")
     state = row.get("PhysicalState", "")
@@ -176,7 +180,24 @@ def material_of(
     tpq_lb: float | None = None,
 ) -> Material:
     """A row's Material from its stored values and what the library knows about it."""
-    row = row_of(values)
+    return material_of_row(
+        item_id,
+        row_of(values),
+        density_kg_per_l=density_kg_per_l,
+        molecular_weight=molecular_weight,
+        tpq_lb=tpq_lb,
+    )
+
+
+def material_of_row(
+    item_id: int,
+    row: Mapping[str, str],
+    *,
+    density_kg_per_l: float | None = None,
+    molecular_weight: float | None = None,
+    tpq_lb: float | None = None,
+) -> Material:
+    """`material_of` for a row already read by `values.row_of`."""
     percents = [parse_number(row.get(component_tags(n)[0], "")) for n in COMPONENTS]
     listed = [p for p in percents if p is not None and p >= 0]
     mixture = row.get("HMType") == codes.MIXTURE
@@ -194,7 +215,7 @@ def material_of(
         units=row.get("Units", ""),
         amount=amount if amount is not None and amount >= 0 else None,
         ehs=row.get("EHS") == codes.YES,
-        special=classify(row),
+        special=classify_row(row),
         hazardous_percent=sum(listed, Decimal(0)) if mixture and listed else None,
         carcinogen=row.get("FHCHealthCarcinogenicity") == codes.YES
         or codes.CARCINOGEN in {row.get(tag) for tag in FIRE_CODE_TAGS},

@@ -86,9 +86,11 @@ def parse_number(text: str) -> Decimal | None:
 
 def digits_of(number: Decimal) -> tuple[int, int]:
     """(total digits, digits after the point) as an XML schema counts them."""
-    if number == 0:
+    if not number:
         return 1, 0
-    _sign, digits, exponent = number.normalize().as_tuple()
+    _sign, digits, exponent = number.as_tuple()
+    if digits[-1] == 0:  # trailing zeros do not count: normalize only when there are some
+        _sign, digits, exponent = number.normalize().as_tuple()
     assert isinstance(exponent, int)
     if exponent >= 0:
         return len(digits) + exponent, 0
@@ -108,14 +110,31 @@ def grouped(number: Decimal) -> str:
     return f"{number.normalize():,f}"
 
 
+_PLAIN_NUMBER = re.compile(r"(\d+)(?:\.(\d+))?", re.ASCII)
+
+
+def _plain_digits(whole: str, fraction: str | None) -> tuple[int, int]:
+    """`digits_of` a number written as digits with an optional fraction, from its text."""
+    fraction = fraction.rstrip("0") if fraction else ""
+    if fraction:
+        return max(len((whole + fraction).lstrip("0")), len(fraction)), len(fraction)
+    whole = whole.lstrip("0")
+    return (len(whole), 0) if whole else (1, 0)
+
+
 def read_number(field: FieldDef, text: str) -> tuple[Decimal | None, str]:
     """(the number, "") when `text` can be stored in the number field, else (None, why)."""
-    number = parse_number(text)
-    if number is None:
-        example = "45" if field.kind == INTEGER else "1500 or 12.5"
-        kind = "a whole number" if field.kind == INTEGER else "a number"
-        return None, f"Enter the {noun(field.tag)} as {kind}, such as {example}."
-    total, after = digits_of(number)
+    plain_text = _PLAIN_NUMBER.fullmatch(text)
+    if plain_text is not None:  # the common case (stored values are plain): no re-parsing
+        number = Decimal(text)
+        total, after = _plain_digits(*plain_text.groups())
+    else:
+        number = parse_number(text)
+        if number is None:
+            example = "45" if field.kind == INTEGER else "1500 or 12.5"
+            kind = "a whole number" if field.kind == INTEGER else "a number"
+            return None, f"Enter the {noun(field.tag)} as {kind}, such as {example}."
+        total, after = digits_of(number)
     if field.kind == INTEGER and after:
         return None, f"Enter the {noun(field.tag)} as a whole number."
     if field.decimals is not None and after > field.decimals:
@@ -174,10 +193,9 @@ def _clean_one(field: FieldDef, text: str) -> tuple[str, str]:
         if code is None:
             return text, f'"{text[:40]}" is not one of the choices for {noun(field.tag)}.'
         return code, ""
-    problem = number_problem(field, text)
+    number, problem = read_number(field, text)
     if problem:
         return text, problem
-    number = parse_number(text)
     assert number is not None
     return plain(number), ""
 

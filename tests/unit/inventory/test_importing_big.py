@@ -38,7 +38,7 @@ def test_fifty_thousand_rows_import_while_another_user_saves(
     real = importing.sheet_read.read_inventory
     saved: list[object] = []
 
-    def reader(source, cers_id, on_progress=None):
+    def reader(source, cers_id, on_progress=None, **options):
         def progress(done, total):
             if not saved and done:
                 # Another person saves a row while the file is being read, from another
@@ -50,7 +50,7 @@ def test_fifty_thousand_rows_import_while_another_user_saves(
                 worker.join()
             on_progress(done, total)
 
-        return real(source, cers_id, on_progress=progress)
+        return real(source, cers_id, on_progress=progress, **options)
 
     monkeypatch.setattr(importing.sheet_read, "read_inventory", reader)
 

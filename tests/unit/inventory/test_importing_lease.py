@@ -57,7 +57,7 @@ def test_two_workers_never_both_run_a_job(yard, world, tmp_path, frozen_clock, m
     real = importing.sheet_read.read_inventory
     stalled = []
 
-    def reader(source, cers_id, on_progress=None):
+    def reader(source, cers_id, on_progress=None, **options):
         if not stalled:
             # The first worker stalls past its lease; a second worker takes the job over
             # and finishes it. When the first one reports progress it learns it lost it.
@@ -65,7 +65,7 @@ def test_two_workers_never_both_run_a_job(yard, world, tmp_path, frozen_clock, m
             clock.advance(seconds=importing.LEASE_SECONDS + 1)
             assert importing.run_import(import_id, "second") is True
         on_progress(1, 3)
-        return real(source, cers_id, on_progress=on_progress)
+        return real(source, cers_id, on_progress=on_progress, **options)
 
     monkeypatch.setattr(importing.sheet_read, "read_inventory", reader)
 
@@ -83,10 +83,10 @@ def test_a_cancelled_job_stops_its_worker(yard, world, tmp_path, monkeypatch):
     import_id = _queued(world.ed, yard, path)
     real = importing.sheet_read.read_inventory
 
-    def reader(source, cers_id, on_progress=None):
+    def reader(source, cers_id, on_progress=None, **options):
         db.run(importing.cancel_import, world.ed.actor(), yard, import_id)
         on_progress(0, 1)
-        return real(source, cers_id, on_progress=on_progress)
+        return real(source, cers_id, on_progress=on_progress, **options)
 
     monkeypatch.setattr(importing.sheet_read, "read_inventory", reader)
 

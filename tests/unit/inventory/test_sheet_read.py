@@ -471,6 +471,22 @@ def test_raw_rows_are_the_sheet_as_text(tmp_path):
     assert rows[2] == [CERS_ID, "", "Y", "12", "2.5", "2024-01-02", "pad"]
 
 
+def test_raw_rows_start_at_a1_when_the_sheet_starts_further_in(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active["C3"] = "x"
+    workbook.active["D5"] = 2
+    path = tmp_path / "offset.xlsx"
+    workbook.save(path)
+    rows = list(raw_rows(path))
+    assert rows == [
+        ["", "", "", ""],
+        ["", "", "", ""],
+        ["", "", "x", ""],
+        ["", "", "", ""],
+        ["", "", "", "2"],
+    ]
+
+
 def test_cell_text():
     assert cell_text(12.0) == "12"
     assert cell_text(0.1 + 0.2) == "0.30000000000000004"

@@ -614,46 +614,46 @@ def _unstage_rows(session: Session, import_id: int, worker: str) -> None:
         )
 
 
+def _stage_batch(session: Session, import_id: int, worker: str, model, records: list[dict]) -> None:
+    """Insert one batch of staged records in its own short transaction, renewing the lease."""
+    with transaction(session):
+        _renew(session, import_id, worker)
+        session.connection().execute(cast(sa.Table, model.__table__).insert(), records)
+
+
 def _stage_problems(
     session: Session, import_id: int, worker: str, problems: list[SheetProblem], start: int
 ) -> None:
-    with transaction(session):
-        _renew(session, import_id, worker)
-        session.connection().execute(
-            cast(sa.Table, InventoryImportProblem.__table__).insert(),
-            [
-                {
-                    "import_id": import_id,
-                    "position": position,
-                    "row": p.row,
-                    "column": p.column[:4],
-                    "heading": p.heading[:255],
-                    "code": p.code[:40],
-                    "message": p.message[:1000],
-                }
-                for position, p in enumerate(problems[start : start + BATCH_ROWS], start)
-            ],
-        )
+    batch = enumerate(problems[start : start + BATCH_ROWS], start)
+    records = [
+        {
+            "import_id": import_id,
+            "position": position,
+            "row": p.row,
+            "column": p.column[:4],
+            "heading": p.heading[:255],
+            "code": p.code[:40],
+            "message": p.message[:1000],
+        }
+        for position, p in batch
+    ]
+    _stage_batch(session, import_id, worker, InventoryImportProblem, records)
 
 
 def _stage_rows(
     session: Session, import_id: int, worker: str, rows: list[_Planned], start: int
 ) -> None:
-    with transaction(session):
-        _renew(session, import_id, worker)
-        session.connection().execute(
-            cast(sa.Table, InventoryImportRow.__table__).insert(),
-            [
-                {
-                    "import_id": import_id,
-                    "sheet_row": p.sheet_row,
-                    "action": p.action,
-                    "target_item_id": p.target.id if p.target and p.action != ADD else None,
-                    "data": p.given,
-                }
-                for p in rows[start : start + BATCH_ROWS]
-            ],
-        )
+    records = [
+        {
+            "import_id": import_id,
+            "sheet_row": p.sheet_row,
+            "action": p.action,
+            "target_item_id": p.target.id if p.target and p.action != ADD else None,
+            "data": p.given,
+        }
+        for p in rows[start : start + BATCH_ROWS]
+    ]
+    _stage_batch(session, import_id, worker, InventoryImportRow, records)
 
 
 # ---------------------------------------------------------------- planning

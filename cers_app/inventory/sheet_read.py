@@ -44,7 +44,7 @@ from cers_app.inventory.sheet_columns import (
     column_letter,
     heading_key,
 )
-from cers_app.inventory.values import _clean_one as clean_value  # what values.clean does per field
+from cers_app.inventory.values import clean_value
 
 HEAD_BYTES = 8192
 # A 25 MB upload of a fully filled inventory inflates to about 0.6 GB of sheet XML; the

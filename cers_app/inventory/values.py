@@ -164,7 +164,7 @@ def _code_for(field: FieldDef, text: str) -> str | None:
     return None
 
 
-def _clean_one(field: FieldDef, text: str) -> tuple[str, str]:
+def clean_value(field: FieldDef, text: str) -> tuple[str, str]:
     """(stored value, problem) for one field; the problem is "" when it can be stored."""
     if field.kind == TEXT:
         if text and (field.tag == "CASNumber" or field.tag.endswith("CAS")):
@@ -212,7 +212,7 @@ def clean(values: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]
     cleaned: dict[str, str] = {}
     errors: dict[str, str] = {}
     for field in FIELDS:
-        cleaned[field.tag], problem = _clean_one(field, row.get(field.tag, ""))
+        cleaned[field.tag], problem = clean_value(field, row.get(field.tag, ""))
         if problem:
             errors[field.tag] = problem
     return cleaned, errors

@@ -14,15 +14,9 @@ from cers_app.accounts.views import ProfileChange, Registration
 from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
 from cers_app.core.paging import clamp
-from cers_app.core.permissions import Permission, Portal, current_actor, public, requires
+from cers_app.core.permissions import Permission, Portal, public, requires
 from cers_app.ui.feedback import field_errors, form_values, toast_for
-
-
-def _actor():
-    actor = current_actor()
-    if actor is None:  # the gate lets no protected handler run without one
-        raise RuntimeError("no actor for a protected handler")
-    return actor
+from cers_app.ui.handlers import handler_actor
 
 
 class SignUpState(rx.State):
@@ -192,7 +186,7 @@ class AcceptConditionsState(rx.State):
     @requires(Permission.SIGNED_IN)
     @rx.event
     async def accept(self, form_data: dict[str, str]) -> Any:
-        actor = _actor()
+        actor = handler_actor()
         if not form_values(form_data, "accept")["accept"]:
             self.errors = {"accept": "Tick the box to accept the conditions of use."}
             return None
@@ -250,7 +244,7 @@ class AccountState(rx.State):
     async def load(self) -> Any:
         self.errors = {}
         try:
-            self._show(await db.run_async(service.get_profile, _actor()))
+            self._show(await db.run_async(service.get_profile, handler_actor()))
         except DomainError as exc:
             return toast_for(exc)
         return None
@@ -271,7 +265,7 @@ class AccountState(rx.State):
         )
         change = ProfileChange(version=self._version, **values)
         try:
-            profile = await db.run_async(service.update_profile, _actor(), change)
+            profile = await db.run_async(service.update_profile, handler_actor(), change)
         except DomainError as exc:
             self.errors = field_errors(exc)
             return [toast_for(exc), rx.set_value("profile-current-password", "")]
@@ -303,7 +297,7 @@ class PasswordState(rx.State):
         try:
             await db.run_async(
                 service.change_password,
-                _actor(),
+                handler_actor(),
                 values["current_password"],
                 values["password"],
                 values["password_confirm"],
@@ -327,7 +321,7 @@ class EmailHistoryState(rx.State):
     async def _fetch(self, page: Any) -> Any:
         page_number, size = clamp(page, 20)
         try:
-            result = await db.run_async(service.list_emails, _actor(), page_number, size)
+            result = await db.run_async(service.list_emails, handler_actor(), page_number, size)
         except DomainError as exc:
             return toast_for(exc)
         self.rows = [
@@ -362,7 +356,7 @@ class EmailHistoryState(rx.State):
         except ValueError:
             return rx.toast.error("That message was not found in your email history.")
         try:
-            message = await db.run_async(service.get_email, _actor(), number)
+            message = await db.run_async(service.get_email, handler_actor(), number)
         except DomainError as exc:
             return toast_for(exc)
         self.open_subject, self.open_body = message.subject, message.body_text

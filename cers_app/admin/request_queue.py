@@ -9,19 +9,15 @@ import reflex as rx
 
 from cers_app.core import db
 from cers_app.core.errors import DomainError, ValidationFailed
-from cers_app.core.permissions import Permission, current_actor, requires
+from cers_app.core.permissions import Permission, requires
 from cers_app.facilities import request_lookups
 from cers_app.facilities import requests as facility_requests
 from cers_app.facilities.requests import NOTE_MAX
 from cers_app.ui.feedback import field_errors, form_values, toast_for
 from cers_app.ui.forms import ERROR_COLOR
+from cers_app.ui.handlers import handler_actor, page_number
 from cers_app.ui.layout import after_load, card
 from cers_app.ui.tables import table
-
-
-def _number(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 class AdminRequestsState(rx.State):
@@ -32,8 +28,7 @@ class AdminRequestsState(rx.State):
     errors: dict[str, str] = {}
 
     async def _refresh(self) -> Any:
-        actor = current_actor()
-        assert actor is not None
+        actor = handler_actor()
         try:
             found = await db.run_async(facility_requests.requests_for_admin, actor)
         except DomainError as exc:
@@ -78,13 +73,12 @@ class AdminRequestsState(rx.State):
         if values["decision"] not in ("approve", "reject"):
             return toast_for(ValidationFailed(message="Choose Approve or Reject."))
         approve = values["decision"] == "approve"
-        actor = current_actor()
-        assert actor is not None
+        actor = handler_actor()
         try:
             await db.run_async(
                 facility_requests.decide,
                 actor,
-                _number(values["request_id"]),
+                page_number(values["request_id"]),
                 approve,
                 values["comment"],
             )

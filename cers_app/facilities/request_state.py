@@ -14,30 +14,18 @@ import reflex as rx
 
 from cers_app.core import db, routes
 from cers_app.core.errors import DomainError, ValidationFailed
-from cers_app.core.permissions import Actor, Permission, current_actor, requires
+from cers_app.core.permissions import Actor, Permission, requires
 from cers_app.facilities import request_lookups as lookups
 from cers_app.facilities import requests as facility_requests
 from cers_app.facilities import service as facility_service
 from cers_app.organizations import service as org_service
 from cers_app.organizations.roles import OrgAction
 from cers_app.ui.feedback import field_errors, form_values, toast_for
+from cers_app.ui.handlers import handler_actor, page_number
 from cers_app.ui.session import SessionState
 
 NO_BUSINESS = "Choose a business first."
 ONLY_LEADS = "Only a Lead User can manage a facility's transfers, merges and deletion."
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    if actor is None:  # the gate lets no protected handler run without one
-        raise RuntimeError("no actor for a protected handler")
-    return actor
-
-
-def _number(text: str) -> int | None:
-    """A positive whole number from the page, or None (the service then refuses it)."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 async def _selected_business(state: rx.State, actor: Actor) -> tuple[int, str] | None:
@@ -95,7 +83,7 @@ class FacilitySearchState(rx.State):
     async def load(self) -> Any:
         self.rows, self.searched, self.errors, self.chosen, self.form_errors = [], False, {}, {}, {}
         self.query = ""
-        mine = await db.run_async(lookups.lead_businesses, _actor())
+        mine = await db.run_async(lookups.lead_businesses, handler_actor())
         self.lead_businesses = [{"id": str(b.id), "name": b.name} for b in mine]
         self.form_key += 1
         self.loaded = True
@@ -136,8 +124,8 @@ class FacilitySearchState(rx.State):
         try:
             await db.run_async(
                 facility_requests.request_access,
-                _actor(),
-                _number(values["facility_id"]),
+                handler_actor(),
+                page_number(values["facility_id"]),
                 values["role"],
                 values["note"],
             )
@@ -156,15 +144,15 @@ class FacilitySearchState(rx.State):
     @rx.event
     async def take_ownership(self, form_data: dict[str, str]) -> Any:
         values = form_values(form_data, "facility_id", "business", "note")
-        business = _number(values["business"])
+        business = page_number(values["business"])
         if business is None:
             self.form_errors = {"business": "Choose the business that takes the facility."}
             return toast_for(ValidationFailed(self.form_errors))
         try:
             outcome = await db.run_async(
                 facility_requests.take_ownership,
-                _actor(),
-                _number(values["facility_id"]),
+                handler_actor(),
+                page_number(values["facility_id"]),
                 business,
                 values["note"],
             )
@@ -200,7 +188,7 @@ class RequestsState(rx.State):
         self.deciding, self.decide_errors, self.loaded = {}, {}, False
 
     async def _refresh(self) -> Any:
-        actor = _actor()
+        actor = handler_actor()
         selected = await _selected_business(self, actor)
         to_answer: list[dict[str, str]] = []
         can_answer = False
@@ -262,8 +250,8 @@ class RequestsState(rx.State):
         try:
             await db.run_async(
                 facility_requests.decide,
-                _actor(),
-                _number(values["request_id"]),
+                handler_actor(),
+                page_number(values["request_id"]),
                 approve,
                 values["comment"],
             )
@@ -287,7 +275,7 @@ class RequestsState(rx.State):
     @rx.event
     async def withdraw(self, request_id: str) -> Any:
         try:
-            await db.run_async(facility_requests.withdraw, _actor(), _number(request_id))
+            await db.run_async(facility_requests.withdraw, handler_actor(), page_number(request_id))
         except DomainError as exc:
             return [toast_for(exc), *(await self._reload() or [])]
         return [
@@ -316,7 +304,7 @@ class ManageFacilityState(rx.State):
         self.loaded, self._facility_id = False, None
 
     async def _refresh(self) -> Any:
-        actor = _actor()
+        actor = handler_actor()
         try:
             view = await db.run_async(facility_service.get_facility, actor, self._facility_id)
         except DomainError as exc:
@@ -358,7 +346,7 @@ class ManageFacilityState(rx.State):
         self.transfer_errors, self.merge_errors, self.delete_errors = {}, {}, {}
         self.form_key += 1
         wanted = self.router.url.query_parameters.get("id", "")
-        self._facility_id = _number(wanted) if isinstance(wanted, str) else None
+        self._facility_id = page_number(wanted) if isinstance(wanted, str) else None
         return await self._refresh()
 
     async def _done(self, message: str, toast_id: str) -> list[Any]:
@@ -369,7 +357,7 @@ class ManageFacilityState(rx.State):
     @rx.event
     async def transfer(self, form_data: dict[str, str]) -> Any:
         values = form_values(form_data, "business", "code", "note")
-        actor = _actor()
+        actor = handler_actor()
         chosen, code = values["business"].strip(), values["code"].strip()
         try:
             if chosen and code:
@@ -380,7 +368,7 @@ class ManageFacilityState(rx.State):
                 target = await db.run_async(lookups.organization_by_code, code)
                 target_id, target_name = target.id, target.name
             elif chosen:
-                target_id = _number(chosen)
+                target_id = page_number(chosen)
                 target_name = next(
                     (o["name"] for o in self.transfer_options if o["id"] == chosen), ""
                 )
@@ -405,13 +393,13 @@ class ManageFacilityState(rx.State):
     @rx.event
     async def merge(self, form_data: dict[str, str]) -> Any:
         values = form_values(form_data, "survivor", "note")
-        survivor = _number(values["survivor"])
+        survivor = page_number(values["survivor"])
         try:
             if survivor is None:
                 raise ValidationFailed({"survivor": "Choose the facility to keep."})
             await db.run_async(
                 facility_requests.request_merge,
-                _actor(),
+                handler_actor(),
                 self._facility_id,
                 survivor,
                 values["note"],
@@ -431,7 +419,7 @@ class ManageFacilityState(rx.State):
         values = form_values(form_data, "note")
         try:
             await db.run_async(
-                facility_requests.request_delete, _actor(), self._facility_id, values["note"]
+                facility_requests.request_delete, handler_actor(), self._facility_id, values["note"]
             )
         except DomainError as exc:
             self.delete_errors = field_errors(exc)
@@ -453,7 +441,7 @@ class ArchivedFacilitiesState(rx.State):
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     async def load(self) -> Any:
-        actor = _actor()
+        actor = handler_actor()
         selected = await _selected_business(self, actor)
         if selected is None:
             self.business, self.rows, self.loaded = "", [], False

@@ -18,12 +18,13 @@ from cers_app.chemicals import service as chemicals
 from cers_app.core import db, routes
 from cers_app.core.codes import DRAFT
 from cers_app.core.errors import Conflict, DomainError
-from cers_app.core.permissions import Actor, Permission, current_actor, requires
+from cers_app.core.permissions import Permission, requires
 from cers_app.inventory import fields, service
 from cers_app.inventory.codes import PHYSICAL_STATES
 from cers_app.inventory.rules import LEVEL_LABELS
 from cers_app.inventory.service import InventoryHeader, ItemForm, ItemQuery, ItemRow
 from cers_app.ui.feedback import toast_for
+from cers_app.ui.handlers import handler_actor, page_number
 
 PAGE_SIZE = 25
 MIN_SEARCH = 2  # characters typed before the library is searched
@@ -45,19 +46,6 @@ HAZARD_FILTERS = {
 }
 EMPTY_COUNTS = dict.fromkeys(LEVEL_LABELS, 0)
 SECTION_HEADINGS = dict(fields.SECTIONS)
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    if actor is None:  # the gate lets no protected handler run without one
-        raise RuntimeError("no actor for a protected handler")
-    return actor
-
-
-def _number(text: object) -> int | None:
-    """A positive whole number from the page, or None (the service then refuses it)."""
-    text = str(text).strip()
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 12 else None
 
 
 def inventory_url(facility_id: int | str) -> str:
@@ -129,7 +117,7 @@ class InventoryState(rx.State):
 
     async def _read_locations(self) -> None:
         try:
-            found = await db.run_async(service.locations, _actor(), self._facility_id)
+            found = await db.run_async(service.locations, handler_actor(), self._facility_id)
         except DomainError:
             found = []  # the list itself says why when it is refused too
         self.locations = found[:MAX_LOCATIONS]
@@ -158,7 +146,7 @@ class InventoryState(rx.State):
         last one, as after deleting its rows); refusals keep the page shown."""
         try:
             result = await db.run_async(
-                service.list_items, _actor(), self._facility_id, self._query(max(1, page))
+                service.list_items, handler_actor(), self._facility_id, self._query(max(1, page))
             )
         except DomainError as exc:
             return toast_for(exc)
@@ -171,7 +159,7 @@ class InventoryState(rx.State):
     async def _refresh(self) -> Any:
         """The header and the page shown, read again after a change."""
         try:
-            header = await db.run_async(service.inventory, _actor(), self._facility_id)
+            header = await db.run_async(service.inventory, handler_actor(), self._facility_id)
         except DomainError as exc:
             return toast_for(exc)
         self._show_header(header)
@@ -191,9 +179,9 @@ class InventoryState(rx.State):
     @rx.event
     async def load(self) -> Any:
         self._forget()
-        facility_id = _number(self.router.url.query_parameters.get("id", ""))
+        facility_id = page_number(self.router.url.query_parameters.get("id", ""))
         try:
-            header = await db.run_async(service.inventory, _actor(), facility_id)
+            header = await db.run_async(service.inventory, handler_actor(), facility_id)
         except DomainError as exc:
             return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
         self._show_header(header)
@@ -204,7 +192,7 @@ class InventoryState(rx.State):
     @rx.event
     async def start_draft(self) -> Any:
         try:
-            header = await db.run_async(service.start_draft, _actor(), self._facility_id)
+            header = await db.run_async(service.start_draft, handler_actor(), self._facility_id)
         except DomainError as exc:
             return toast_for(exc)
         self._show_header(header)
@@ -216,7 +204,9 @@ class InventoryState(rx.State):
     async def validate(self) -> Any:
         """Validate My Inventory: every row's findings computed again, then counted."""
         try:
-            header = await db.run_async(service.validate_inventory, _actor(), self._facility_id)
+            header = await db.run_async(
+                service.validate_inventory, handler_actor(), self._facility_id
+            )
         except DomainError as exc:
             return toast_for(exc)
         self._show_header(header)
@@ -315,15 +305,17 @@ class InventoryState(rx.State):
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     async def confirm_delete(self) -> Any:
-        ids = [number for item in self.confirming if (number := _number(item)) is not None]
+        ids = [number for item in self.confirming if (number := page_number(item)) is not None]
         self.confirming = []
         if not ids:
             return None
         try:
-            deleted = await db.run_async(service.delete_items, _actor(), self._facility_id, ids)
+            deleted = await db.run_async(
+                service.delete_items, handler_actor(), self._facility_id, ids
+            )
         except DomainError as exc:
             return toast_for(exc)
-        self.selected = [item for item in self.selected if _number(item) not in ids]
+        self.selected = [item for item in self.selected if page_number(item) not in ids]
         problem = await self._refresh()
         if problem is not None:
             return problem
@@ -336,7 +328,7 @@ class InventoryState(rx.State):
         """Copy a row (for the same material in another location) and open the copy."""
         try:
             new_id = await db.run_async(
-                service.copy_item, _actor(), self._facility_id, _number(item_id)
+                service.copy_item, handler_actor(), self._facility_id, page_number(item_id)
             )
         except DomainError as exc:
             return toast_for(exc)
@@ -507,9 +499,9 @@ class ItemFormState(rx.State):
     async def load(self) -> Any:
         self._forget()
         query = self.router.url.query_parameters
-        facility_id = _number(query.get("id", ""))
+        facility_id = page_number(query.get("id", ""))
         item = str(query.get("item", "new"))
-        actor = _actor()
+        actor = handler_actor()
         try:
             header = await db.run_async(service.inventory, actor, facility_id)
             if item == "new":
@@ -518,10 +510,10 @@ class ItemFormState(rx.State):
                         rx.toast.error(_why_read_only(header), id="form-problem"),
                         rx.redirect(inventory_url(header.facility_id)),
                     ]
-                chemical = _number(query.get("chemical", ""))
+                chemical = page_number(query.get("chemical", ""))
                 form = await db.run_async(service.blank_item, actor, facility_id, chemical)
             else:
-                form = await db.run_async(service.get_item, actor, facility_id, _number(item))
+                form = await db.run_async(service.get_item, actor, facility_id, page_number(item))
         except DomainError as exc:
             back = inventory_url(facility_id) if facility_id else routes.BUSINESS_HOME
             return [toast_for(exc), rx.redirect(back)]
@@ -548,7 +540,7 @@ class ItemFormState(rx.State):
         try:
             form, problems = await db.run_async(
                 service.save_item,
-                _actor(),
+                handler_actor(),
                 self._facility_id,
                 self._item_id or None,
                 typed,
@@ -590,7 +582,9 @@ class ItemFormState(rx.State):
         if not self._item_id:
             return None
         try:
-            form = await db.run_async(service.get_item, _actor(), self._facility_id, self._item_id)
+            form = await db.run_async(
+                service.get_item, handler_actor(), self._facility_id, self._item_id
+            )
         except DomainError as exc:
             return toast_for(exc)
         self._show(form)

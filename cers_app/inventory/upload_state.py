@@ -22,11 +22,12 @@ from cers_app.access import identity
 from cers_app.core import db, routes
 from cers_app.core.codes import DRAFT
 from cers_app.core.errors import DomainError
-from cers_app.core.permissions import Actor, Permission, current_actor, requires
+from cers_app.core.permissions import Actor, Permission, requires
 from cers_app.inventory import importing, service
 from cers_app.inventory.importing import ImportView, PreviewRow, ProblemView
 from cers_app.inventory.rules import LEVEL_LABELS
 from cers_app.ui.feedback import toast_for
+from cers_app.ui.handlers import handler_actor, page_number
 
 log = logging.getLogger("cers_app.inventory.upload")
 
@@ -52,19 +53,6 @@ ERRORS = {
     "refused": "The upload was refused. Check that the facility has an inventory draft.",
 }
 UNKNOWN_ERROR = "The upload did not work. Please try again."
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    if actor is None:  # the gate lets no protected handler run without one
-        raise RuntimeError("no actor for a protected handler")
-    return actor
-
-
-def _number(text: object) -> int | None:
-    """A positive whole number from the address, or None (the service then refuses it)."""
-    text = str(text).strip()
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 12 else None
 
 
 async def _session_actor(cookie: str | None, client_ip: str | None) -> Actor | None:
@@ -254,8 +242,8 @@ class UploadState(rx.State):
     async def load(self) -> Any:
         self._forget()
         query = self.router.url.query_parameters
-        facility_id = _number(query.get("id", ""))
-        actor = _actor()
+        facility_id = page_number(query.get("id", ""))
+        actor = handler_actor()
         try:
             header = await db.run_async(service.inventory, actor, facility_id)
         except DomainError as exc:
@@ -264,7 +252,7 @@ class UploadState(rx.State):
         code = str(query.get("error", ""))[:40]
         if code:
             self.error = ERRORS.get(code, UNKNOWN_ERROR)
-        import_id = _number(query.get("import", ""))
+        import_id = page_number(query.get("import", ""))
         if import_id is not None:
             try:
                 view = await db.run_async(
@@ -331,7 +319,7 @@ class UploadState(rx.State):
         if not self._import_id:
             return None
         try:
-            await self._read_problems(_actor(), page if isinstance(page, int) else 1)
+            await self._read_problems(handler_actor(), page if isinstance(page, int) else 1)
         except DomainError as exc:
             return toast_for(exc)
         return None
@@ -342,7 +330,7 @@ class UploadState(rx.State):
         if not self._import_id or self.job.get("status") != importing.READY:
             return None
         try:
-            await self._read_preview(_actor(), page if isinstance(page, int) else 1)
+            await self._read_preview(handler_actor(), page if isinstance(page, int) else 1)
         except DomainError as exc:
             return toast_for(exc)
         return None
@@ -359,7 +347,7 @@ class UploadState(rx.State):
             return None
         self.preview_action = action
         try:
-            await self._read_preview(_actor(), 1)
+            await self._read_preview(handler_actor(), 1)
         except DomainError as exc:
             return toast_for(exc)
         return None
@@ -370,7 +358,7 @@ class UploadState(rx.State):
         """Import the previewed rows into the draft, all in one short transaction."""
         if not self._import_id or self.job.get("status") != importing.READY:
             return rx.toast.error("There is nothing ready to import.", id="form-problem")
-        actor = _actor()
+        actor = handler_actor()
         try:
             view = await db.run_async(
                 importing.confirm_import, actor, self._facility_id, self._import_id
@@ -388,7 +376,7 @@ class UploadState(rx.State):
         """Drop the previewed upload; the inventory stays as it was."""
         if not self._import_id:
             return None
-        actor = _actor()
+        actor = handler_actor()
         try:
             view = await db.run_async(
                 importing.cancel_import, actor, self._facility_id, self._import_id
@@ -406,7 +394,7 @@ class UploadState(rx.State):
         """Read a failed upload's file again (after a crash or a stopped worker)."""
         if not self._import_id:
             return None
-        actor = _actor()
+        actor = handler_actor()
         try:
             view = await db.run_async(
                 importing.retry_import, actor, self._facility_id, self._import_id

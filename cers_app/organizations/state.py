@@ -9,20 +9,14 @@ import reflex as rx
 
 from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
-from cers_app.core.permissions import Actor, Permission, current_actor, public, requires
+from cers_app.core.permissions import Actor, Permission, public, requires
 from cers_app.organizations import service
 from cers_app.organizations.roles import OrgAction
 from cers_app.ui.feedback import field_errors, form_values, toast_for
+from cers_app.ui.handlers import handler_actor, page_number
 from cers_app.ui.session import SessionState
 
 NO_BUSINESS = "Choose a business first."
-
-
-def _actor():
-    actor = current_actor()
-    if actor is None:  # the gate lets no protected handler run without one
-        raise RuntimeError("no actor for a protected handler")
-    return actor
 
 
 def _to_select_business() -> list[Any]:
@@ -59,7 +53,7 @@ class MyBusinessesState(rx.State):
     @rx.event
     async def load(self) -> Any:
         self.errors, self.form_key = {}, secrets.token_urlsafe(16)
-        actor = _actor()
+        actor = handler_actor()
         mine = await db.run_async(service.list_my_organizations, actor)
         self.rows = [
             {
@@ -81,7 +75,7 @@ class MyBusinessesState(rx.State):
     async def select(self, organization_id: str) -> Any:
         try:
             chosen = await db.run_async(
-                service.select_organization, _actor(), _number(organization_id)
+                service.select_organization, handler_actor(), page_number(organization_id)
             )
         except DomainError as exc:
             return toast_for(exc)
@@ -97,7 +91,7 @@ class MyBusinessesState(rx.State):
         try:
             await db.run_async(
                 service.create_organization,
-                _actor(),
+                handler_actor(),
                 values["name"],
                 values["headquarters"],
                 idempotency_key=values["idempotency_key"],
@@ -133,7 +127,7 @@ class PeopleState(rx.State):
         self.editing, self.confirm_remove, self.loaded = {}, {}, False
 
     async def _refresh(self) -> Any:
-        actor = _actor()
+        actor = handler_actor()
         selected = await _selected_business(self, actor)
         if selected is None:
             self._forget()
@@ -189,7 +183,7 @@ class PeopleState(rx.State):
     @rx.event
     async def add(self, form_data: dict[str, str]) -> Any:
         values = form_values(form_data, "who", "full_name", "title", "phone", "role")
-        actor = _actor()
+        actor = handler_actor()
         try:
             self.notice = await db.run_async(
                 service.add_person,
@@ -223,17 +217,17 @@ class PeopleState(rx.State):
     @rx.event
     async def save_person(self, form_data: dict[str, str]) -> Any:
         values = form_values(form_data, "member_id", "version", "role", "title", "phone")
-        actor = _actor()
+        actor = handler_actor()
         try:
             await db.run_async(
                 service.change_person,
                 actor,
                 actor.organization_id,
-                _number(values["member_id"]),
+                page_number(values["member_id"]),
                 values["role"],
                 values["title"],
                 values["phone"],
-                _number(values["version"]),
+                page_number(values["version"]),
             )
         except DomainError as exc:
             self.edit_errors = field_errors(exc)
@@ -252,10 +246,10 @@ class PeopleState(rx.State):
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     async def remove(self, member_id: str) -> Any:
-        actor = _actor()
+        actor = handler_actor()
         try:
             await db.run_async(
-                service.remove_person, actor, actor.organization_id, _number(member_id)
+                service.remove_person, actor, actor.organization_id, page_number(member_id)
             )
         except DomainError as exc:
             return toast_for(exc)
@@ -265,19 +259,14 @@ class PeopleState(rx.State):
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     async def revoke(self, invitation_id: str) -> Any:
-        actor = _actor()
+        actor = handler_actor()
         try:
             await db.run_async(
-                service.revoke_invitation, actor, actor.organization_id, _number(invitation_id)
+                service.revoke_invitation, actor, actor.organization_id, page_number(invitation_id)
             )
         except DomainError as exc:
             return toast_for(exc)
         return await self._done("The invitation was withdrawn.", "invitation-revoked")
-
-
-def _number(text: str) -> int | None:
-    """A positive whole number from a form field, or None (the service then refuses it)."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 class EditOrganizationState(rx.State):
@@ -299,7 +288,7 @@ class EditOrganizationState(rx.State):
     @rx.event
     async def load(self) -> Any:
         self.errors = {}
-        actor = _actor()
+        actor = handler_actor()
         selected = await _selected_business(self, actor)
         if selected is None:
             self.loaded = False
@@ -325,7 +314,7 @@ class EditOrganizationState(rx.State):
     @rx.event
     async def save(self, form_data: dict[str, str]) -> Any:
         values = form_values(form_data, "name", "headquarters")
-        actor = _actor()
+        actor = handler_actor()
         try:
             details = await db.run_async(
                 service.edit_organization,
@@ -377,7 +366,9 @@ class InvitationState(rx.State):
     @rx.event
     async def accept(self) -> Any:
         try:
-            joined = await db.run_async(service.accept_invitation, _actor(), self._token_value)
+            joined = await db.run_async(
+                service.accept_invitation, handler_actor(), self._token_value
+            )
         except DomainError as exc:
             self.status, self.message = "error", exc.message
             return toast_for(exc)

@@ -20,6 +20,8 @@ from cers_app.inventory.pages import PAGES as INVENTORY_PAGES
 from cers_app.inventory.upload_pages import PAGES as INVENTORY_UPLOAD_PAGES
 from cers_app.organizations.pages import PAGES as ORGANIZATION_PAGES
 from cers_app.regulator.pages import PAGES as REGULATOR_PAGES
+from cers_app.submittals.document_pages import PAGES as DOCUMENT_PAGES
+from cers_app.submittals.pages import PAGES as SUBMITTAL_PAGES
 from cers_app.ui.layout import add_pages
 
 log = logging.getLogger("cers_app")
@@ -54,5 +56,7 @@ add_pages(
         *FACILITY_REQUEST_PAGES,
         *INVENTORY_PAGES,
         *INVENTORY_UPLOAD_PAGES,
+        *SUBMITTAL_PAGES,
+        *DOCUMENT_PAGES,
     ],
 )

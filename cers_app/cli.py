@@ -97,6 +97,11 @@ def seed_demo() -> None:
             f"Hazardous materials inventory: {seeded.inventory_rows} materials at "
             f"{seeded.inventory.name} (CERS ID {seeded.inventory.cers_id})"
         )
+    if seeded.submitted is not None:
+        click.echo(
+            f"Accepted business plan with an open inventory draft: {seeded.submitted.name} "
+            f"(CERS ID {seeded.submitted.cers_id})"
+        )
     if seeded.uploaded is not None:
         click.echo(
             f"Inventory imported from a workbook: {seeded.uploaded_rows} materials at "
@@ -438,4 +443,6 @@ def inventory_template(out: str) -> None:
 
 
 def main() -> None:
+    import cers_app.models  # noqa: F401  (every table, before any command touches the database)
+
     cli(prog_name="python -m cers_app")

@@ -237,6 +237,7 @@ class Seeded:
     inventory_rows: int = 0
     uploaded: SeededFacility | None = None  # the facility whose inventory came as a workbook
     uploaded_rows: int = 0
+    submitted: SeededFacility | None = None  # the facility with an accepted HMBP and a draft
 
 
 def seed() -> Seeded:
@@ -261,6 +262,8 @@ def seed() -> Seeded:
     rows = _ensure_inventory(shown, user_ids)
     uploaded = facilities[FACILITIES.index(UPLOAD_FACILITY)]
     uploaded_rows = _ensure_uploaded_inventory(uploaded, user_ids)
+    submitted = facilities[FACILITIES.index(SUBMITTED_FACILITY)]
+    _ensure_submitted_hmbp(submitted, user_ids)
     return Seeded(
         users=list(DEMO_USERS),
         facilities=facilities,
@@ -268,6 +271,7 @@ def seed() -> Seeded:
         inventory_rows=rows,
         uploaded=uploaded,
         uploaded_rows=uploaded_rows,
+        submitted=submitted,
     )
 
 
@@ -508,6 +512,7 @@ def _ensure_facility(
 
 INVENTORY_FACILITY = FACILITIES[2]  # Valley Fuel Depot - Yolo Yard: a fuel yard's inventory
 UPLOAD_FACILITY = FACILITIES[0]  # Acme Plating - Woodland Plant: an inventory from a workbook
+SUBMITTED_FACILITY = FACILITIES[1]  # Acme Plating - Davis Warehouse: an accepted HMBP
 
 
 def _ensure_inventory(seeded: SeededFacility, user_ids: dict[str, int]) -> int:
@@ -532,3 +537,15 @@ def _ensure_uploaded_inventory(seeded: SeededFacility, user_ids: dict[str, int])
         lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
     )
     return demo_upload.seed(actor, seeded.cers_id, facility_id)
+
+
+def _ensure_submitted_hmbp(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+    """The warehouse's accepted business plan and its open inventory draft (once)."""
+    from cers_app.submittals import demo_hmbp
+
+    lead = SUBMITTED_FACILITY.business.lead
+    actor = _seeding_actor(lead, user_ids[lead.username])
+    facility_id = db.run(
+        lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
+    )
+    demo_hmbp.seed(actor, facility_id)

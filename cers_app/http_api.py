@@ -38,6 +38,7 @@ from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.core.settings import get_settings
 from cers_app.inventory import http_routes as inventory_http
 from cers_app.organizations import service as org_service
+from cers_app.submittals import document_routes
 
 log = logging.getLogger("cers_app.http")
 
@@ -222,6 +223,8 @@ POLICIES: dict[str, tuple[Endpoint, list[str], RoutePolicy]] = {
     routes.INVENTORY_TEMPLATE: (inventory_http.template, ["GET"], RoutePolicy.SESSION),
     routes.INVENTORY_EXPORT: (inventory_http.export, ["GET"], RoutePolicy.SESSION),
     routes.INVENTORY_MARKED: (inventory_http.marked, ["GET"], RoutePolicy.SESSION),
+    routes.DOCUMENT_UPLOAD: (document_routes.upload, ["POST"], RoutePolicy.SESSION),
+    routes.DOCUMENT_FILE: (document_routes.download, ["GET"], RoutePolicy.SESSION),
 }
 
 

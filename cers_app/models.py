@@ -47,3 +47,8 @@ from cers_app.organizations.models import (  # noqa: F401
     OrgInvitation,
     OrgMember,
 )
+from cers_app.submittals.document_models import (  # noqa: F401
+    ElementDocument,
+    ElementDocumentFile,
+)
+from cers_app.submittals.models import Submittal  # noqa: F401

@@ -41,6 +41,10 @@ FACILITY_INVENTORY_UPLOAD = "/facilities/inventory/upload"
 # Facility requests: search and access, manage (transfer, merge, delete), archived facilities
 FACILITY_SEARCH = "/facilities/search"
 FACILITY_MANAGE = "/facilities/manage"
+FACILITY_PLANS = "/facilities/plans"
+FACILITY_SUBMIT = "/facilities/submit"
+FACILITY_SUBMITTED = "/facilities/submitted"
+FACILITY_CHANGES = "/facilities/changes"
 BUSINESS_REQUESTS = "/business/requests"
 ARCHIVED_FACILITIES = "/business/archived"
 
@@ -55,6 +59,10 @@ INVENTORY_UPLOAD = "/api/inventory/upload"
 INVENTORY_TEMPLATE = "/api/inventory/template"
 INVENTORY_EXPORT = "/api/inventory/export"
 INVENTORY_MARKED = "/api/inventory/marked"
+# Element documents: a file uploaded into a slot of a draft (POST multipart; the facility,
+# version and slot in the form, or also as ?id=&version=&slot=), and one file (?id=&file=)
+DOCUMENT_UPLOAD = "/api/documents/upload"
+DOCUMENT_FILE = "/api/documents/file"
 
 
 def with_query(path: str, **query: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +31,39 @@ def normalise_database_url(url: str) -> str:
         if relative and relative != ":memory:":
             return f"sqlite:///{PROJECT_ROOT / relative}"
     return url
+
+
+@dataclass(frozen=True)
+class ClamdAddress:
+    """Where the ClamAV daemon listens: a unix socket path, or a TCP host and port."""
+
+    path: str = ""
+    host: str = ""
+    port: int = 0
+
+    @property
+    def is_unix(self) -> bool:
+        return bool(self.path)
+
+    def __str__(self) -> str:
+        return f"unix:{self.path}" if self.path else f"tcp:{self.host}:{self.port}"
+
+
+_TCP = re.compile(r"tcp:(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9.-]+)):(?P<port>\d{1,5})")
+
+
+def parse_clamd_address(text: str) -> ClamdAddress:
+    """`unix:/run/clamav/clamd.ctl` or `tcp:host:port` (an IPv6 host in brackets)."""
+    text = text.strip()
+    if text.startswith("unix:") and len(text) > len("unix:/") and text[5] == "/":
+        return ClamdAddress(path=text[5:])
+    match = _TCP.fullmatch(text)
+    if match and 0 < int(match["port"]) < 65536:
+        return ClamdAddress(host=match["v6"] or match["host"], port=int(match["port"]))
+    raise ValueError(
+        f"CERS_CLAMD_ADDRESS must be unix:/absolute/path/to/clamd.socket or tcp:host:port, "
+        f"not {text!r}"
+    )
 
 
 def _database_url_from_env() -> str:
@@ -66,6 +101,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10.0
 
+    # The ClamAV daemon that scans uploaded documents (unset: documents are not scanned).
+    clamd_address: str | None = None
+    clamd_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         self.database_url = normalise_database_url(self.database_url)
@@ -84,6 +123,10 @@ class Settings(BaseSettings):
             )
         if self.mail_backend == "smtp" and not self.smtp_host:
             raise ValueError("CERS_MAIL_BACKEND=smtp needs CERS_SMTP_HOST")
+        if self.clamd_address is not None and not self.clamd_address.strip():
+            self.clamd_address = None
+        if self.clamd_address is not None:
+            parse_clamd_address(self.clamd_address)
         return self
 
     @property
@@ -93,6 +136,11 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+    @property
+    def clamd(self) -> ClamdAddress | None:
+        """The virus scanner's address, or None when uploads are not scanned."""
+        return parse_clamd_address(self.clamd_address) if self.clamd_address else None
 
     @property
     def uses_https(self) -> bool:

@@ -151,12 +151,13 @@ def check_kind(staged: Staged, sniff: Callable[[Path], str | None], what: str) -
     return staged
 
 
-def keep(session: Session, owner_user_id: int, staged: Staged) -> StoredFile:
-    """Record a staged file and move it into the store (removed again if the commit fails)."""
-    name = secrets.token_hex(16)
-    target = files_dir() / name
+def place(session: Session, owner_user_id: int, staged: Staged) -> StoredFile:
+    """Inside the caller's transaction: move a staged file into the store and add its row.
+
+    If that transaction does not commit, the caller removes the file again with `unplace`.
+    """
     stored = StoredFile(
-        name=name,
+        name=secrets.token_hex(16),
         original_name=staged.original_name,
         size=staged.size,
         sha256=staged.sha256,
@@ -164,12 +165,31 @@ def keep(session: Session, owner_user_id: int, staged: Staged) -> StoredFile:
         owner_user_id=owner_user_id,
         created_at=clock.now(),
     )
+    target = files_dir() / stored.name
+    os.replace(staged.path, target)
     try:
-        with db.transaction(session):
-            os.replace(staged.path, target)
-            session.add(stored)
+        session.add(stored)
+        session.flush()
     except BaseException:
         target.unlink(missing_ok=True)
+        raise
+    return stored
+
+
+def unplace(stored: StoredFile | None) -> None:
+    """Remove the bytes `place` moved in, after the transaction that recorded them failed."""
+    if stored is not None:
+        open_path(stored).unlink(missing_ok=True)
+
+
+def keep(session: Session, owner_user_id: int, staged: Staged) -> StoredFile:
+    """Record a staged file and move it into the store (removed again if the commit fails)."""
+    stored = None
+    try:
+        with db.transaction(session):
+            stored = place(session, owner_user_id, staged)
+    except BaseException:
+        unplace(stored)
         staged.discard()
         raise
     return stored
@@ -199,14 +219,20 @@ def open_path(stored: StoredFile) -> Path:
     return files_dir() / stored.name
 
 
+def forget(session: Session, stored: StoredFile) -> None:
+    """Inside the caller's transaction: remove a stored file's row, and its bytes once that
+    transaction commits."""
+    path = open_path(stored)
+    row = session.get(StoredFile, stored.id)
+    if row is not None:
+        session.delete(row)
+    db.on_commit(session, lambda: path.unlink(missing_ok=True))
+
+
 def delete_stored(session: Session, stored: StoredFile) -> None:
     """Remove a stored file's row, and its bytes once that commits."""
-    path = open_path(stored)
     with db.transaction(session):
-        row = session.get(StoredFile, stored.id)
-        if row is not None:
-            session.delete(row)
-        db.on_commit(session, lambda: path.unlink(missing_ok=True))
+        forget(session, stored)
 
 
 # ------------------------------------------------------------------ streaming multipart

@@ -107,6 +107,19 @@ class ElementVersion(SQLModel, table=True):
         default=None, foreign_key="user_account.id", ondelete="RESTRICT"
     )
     review_comments: str = Field(default="", max_length=1500)
+    # Set when the draft was started as a copy of an earlier version.
+    based_on_version_id: int | None = Field(
+        default=None, foreign_key="element_version.id", ondelete="SET NULL"
+    )
+    # Set at submit: the Submit press it belonged to, the version it is compared with in the
+    # change view (the element's previous submittal) and how much changed (changes.LEVELS).
+    submittal_id: int | None = Field(
+        default=None, foreign_key="facility_submittal.id", ondelete="RESTRICT", index=True
+    )
+    previous_version_id: int | None = Field(
+        default=None, foreign_key="element_version.id", ondelete="SET NULL"
+    )
+    change_level: int | None = None
     version: int = 1
 
 

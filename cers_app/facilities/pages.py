@@ -20,6 +20,8 @@ from cers_app.facilities.state import (
 )
 from cers_app.facilities.wizard import NEW_BUSINESS
 from cers_app.organizations.roles import ROLE_DESCRIPTIONS, ROLE_LABELS, OrgRole
+from cers_app.submittals.pages import element_actions, submit_link
+from cers_app.submittals.state import ElementActionsState
 from cers_app.ui.forms import ERROR_COLOR, select_field, submit_button, text_field
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell, small_link
 
@@ -813,6 +815,7 @@ def _element(row: rx.Var) -> rx.Component:
                 rx.text("Regulator comments: ", row["comments"], size="1"),
             ),
             rx.cond(row["element"] == str(HMI_ELEMENT), _inventory_link()),
+            element_actions(row),
             spacing="1",
         ),
         id="facility-element-" + row["element"],
@@ -907,7 +910,14 @@ def facility_page() -> rx.Component:
         ),
         _facility_actions(),
         card(
-            rx.heading("Submittal elements", size="4", as_="h2"),
+            rx.flex(
+                rx.heading("Submittal elements", size="4", as_="h2"),
+                submit_link(),
+                justify="between",
+                align="center",
+                wrap="wrap",
+                spacing="2",
+            ),
             rx.vstack(
                 rx.foreach(FacilityPageState.elements, _element),
                 spacing="2",
@@ -922,7 +932,12 @@ def facility_page() -> rx.Component:
 
 PAGES = [
     PageSpec(routes.FACILITY_ADD, add_facility, "Add Facility", (WizardState.load,)),
-    PageSpec(routes.FACILITY, facility_page, "Facility", (FacilityPageState.load,)),
+    PageSpec(
+        routes.FACILITY,
+        facility_page,
+        "Facility",
+        (FacilityPageState.load, ElementActionsState.load),
+    ),
     PageSpec(
         routes.FACILITY_ACTIVITIES,
         edit_activities,

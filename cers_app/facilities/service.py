@@ -243,7 +243,7 @@ def create_facility(
                 )
             )
         session.flush()
-        draft = _new_draft(session, actor, facility, FACILITY_INFORMATION)
+        draft = new_draft(session, actor, facility, FACILITY_INFORMATION)
         draft.data = {
             "business_activities": {**_site_data(checked), "regulator_key": str(uuid.uuid4())},
             "owner_operator": {"regulator_key": str(uuid.uuid4())},
@@ -270,8 +270,9 @@ def _element_row(session: Session, facility_id: int, element: int) -> FacilityEl
     return row
 
 
-def _new_draft(session: Session, actor: Actor, facility: Facility, element: int) -> ElementVersion:
-    """A new empty draft of `element` (at most one draft per facility and element)."""
+def new_draft(session: Session, actor: Actor, facility: Facility, element: int) -> ElementVersion:
+    """A new empty draft of `element` (at most one draft per facility and element); the
+    caller holds the element row's lock."""
     assert facility.id is not None
     slot = _element_row(session, facility.id, element)
     if slot.draft_version_id is not None:
@@ -293,6 +294,19 @@ def _new_draft(session: Session, actor: Actor, facility: Facility, element: int)
     slot.draft_version_id = draft.id
     session.add(slot)
     return draft
+
+
+def blank_data(element: int) -> dict[str, Any]:
+    """The form data of a new blank draft of `element`."""
+    if element == FACILITY_INFORMATION:
+        return {"business_activities": {}, "owner_operator": {}}
+    return {}
+
+
+def default_basis_id(slot: FacilityElement) -> int | None:
+    """The version a new draft copies unless the user chooses otherwise: the most recent
+    accepted submittal, else the last submitted one."""
+    return slot.last_accepted_version_id or slot.last_submitted_version_id
 
 
 def element_slot(session: Session, facility_id: int, element: int) -> FacilityElement:
@@ -321,9 +335,9 @@ def open_element_draft(
         if draft is None or draft.status != DRAFT:
             raise Conflict(SUBMITTED_UNCHANGEABLE)
         return draft, None, False
-    previous_id = slot.last_submitted_version_id or slot.last_accepted_version_id
+    previous_id = default_basis_id(slot)
     previous = session.get(ElementVersion, previous_id) if previous_id else None
-    return _new_draft(session, actor, facility, element), previous, True
+    return new_draft(session, actor, facility, element), previous, True
 
 
 def _facility_information_draft(
@@ -338,12 +352,14 @@ def _facility_information_draft(
         if draft.status != DRAFT:  # submitted versions never change, whatever points at them
             raise Conflict(SUBMITTED_UNCHANGEABLE)
         return draft
-    previous_id = slot.last_submitted_version_id or slot.last_accepted_version_id
+    previous_id = default_basis_id(slot)
     previous = session.get(ElementVersion, previous_id) if previous_id else None
-    draft = _new_draft(session, actor, facility, FACILITY_INFORMATION)
-    draft.data = (
-        dict(previous.data) if previous else {"business_activities": {}, "owner_operator": {}}
-    )
+    draft = new_draft(session, actor, facility, FACILITY_INFORMATION)
+    draft.data = blank_data(FACILITY_INFORMATION)
+    # Imported here: submittals builds on this module (it starts drafts of every element).
+    from cers_app.submittals import drafts
+
+    drafts.fill(session, actor, previous, draft)
     return draft
 
 
@@ -544,6 +560,12 @@ def list_facilities(session: Session, actor: Actor, organization_id: object) -> 
     ]
 
 
+def _when(version: ElementVersion | None) -> str:
+    if version is None or version.submitted_at is None:
+        return ""
+    return clock.format_local(version.submitted_at)
+
+
 def get_facility(session: Session, actor: Actor, facility_id: object) -> FacilityView:
     """The facility page: identity, business, and each element's requirement and status."""
     facility, member = access_facility(session, actor, facility_id, OrgAction.VIEW)
@@ -554,7 +576,12 @@ def get_facility(session: Session, actor: Actor, facility_id: object) -> Facilit
         .where(FacilityElement.facility_id == facility.id)
         .order_by(FacilityElement.element)
     ).all()
-    version_ids = {v for s in slots for v in (s.draft_version_id, s.last_submitted_version_id) if v}
+    version_ids = {
+        v
+        for s in slots
+        for v in (s.draft_version_id, s.last_submitted_version_id, s.last_accepted_version_id)
+        if v
+    }
     versions = {
         v.id: v
         for v in session.exec(
@@ -570,6 +597,7 @@ def get_facility(session: Session, actor: Actor, facility_id: object) -> Facilit
     elements = []
     for slot in slots:
         submitted = versions.get(slot.last_submitted_version_id)
+        accepted = versions.get(slot.last_accepted_version_id)
         if slot.draft_version_id:
             status = "Draft"
         elif submitted is not None:
@@ -585,7 +613,9 @@ def get_facility(session: Session, actor: Actor, facility_id: object) -> Facilit
                 source=SOURCE_LABELS.get(slot.requirement_source, ""),
                 status=status,
                 draft_version_id=slot.draft_version_id,
-                last_submitted=clock.format_local(submitted.submitted_at) if submitted else "",
+                last_submitted=_when(submitted),
+                last_submitted_status=status_label(submitted.status) if submitted else "",
+                last_accepted=_when(accepted),
                 next_due=slot.next_due_date.isoformat() if slot.next_due_date else "",
                 regulator=agencies.get(slot.agency_id, "") if slot.agency_id else "",
                 comments=slot.regulator_comments,

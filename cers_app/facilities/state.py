@@ -15,13 +15,14 @@ import reflex as rx
 from cers_app.core import db, routes
 from cers_app.core.codes import element_label
 from cers_app.core.errors import DomainError, PermissionDenied, ValidationFailed
-from cers_app.core.permissions import Actor, Permission, current_actor, requires
+from cers_app.core.permissions import Permission, requires
 from cers_app.facilities import business_activities, owner_operator, service, wizard
 from cers_app.facilities.views import DraftForms, FacilityView
 from cers_app.facilities.wizard import NEW_BUSINESS, WizardView
 from cers_app.organizations import service as org_service
 from cers_app.organizations.roles import OrgAction, OrgRole
 from cers_app.ui.feedback import field_errors, form_values, toast_for
+from cers_app.ui.handlers import handler_actor, page_number
 
 STEP_NAMES = (
     "Site",
@@ -50,21 +51,18 @@ OUTCOMES = {
 }
 
 
-def _actor() -> Actor:
-    actor = current_actor()
-    if actor is None:  # the gate lets no protected handler run without one
-        raise RuntimeError("no actor for a protected handler")
-    return actor
-
-
-def _number(text: str) -> int | None:
-    """A positive whole number from the page, or None (the service then refuses it)."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
-
-
 def facility_url(facility_id: int | str) -> str:
     return routes.with_query(routes.FACILITY, id=str(facility_id))
+
+
+def element_page(element: int, facility_id: int | str) -> str:
+    """Where an element's draft is edited, or "" when it has no page of its own yet."""
+    pages = {
+        1: routes.FACILITY_ACTIVITIES,
+        2: routes.FACILITY_INVENTORY,
+        3: routes.FACILITY_PLANS,
+    }
+    return f"{pages[element]}?id={facility_id}" if element in pages else ""
 
 
 def wizard_url(wizard_id: int | str) -> str:
@@ -134,7 +132,7 @@ class DraftFormsState(rx.State):
         if self.loaded and (self._wizard_id, self._facility_id) == (wizard_id, facility_id):
             return
         self._forget()
-        forms = await db.run_async(service.facility_information, _actor(), facility_id)
+        forms = await db.run_async(service.facility_information, handler_actor(), facility_id)
         self._wizard_id = wizard_id
         self._show(forms)
 
@@ -143,8 +141,8 @@ class DraftFormsState(rx.State):
     async def load_editor(self) -> Any:
         """The Edit Business Activities / Owner/Operator pages (?id=<facility id>)."""
         self._forget()
-        facility_id = _number(self.router.url.query_parameters.get("id", ""))
-        actor = _actor()
+        facility_id = page_number(self.router.url.query_parameters.get("id", ""))
+        actor = handler_actor()
         try:
             forms = await db.run_async(service.facility_information, actor, facility_id)
             view = await db.run_async(service.get_facility, actor, facility_id)
@@ -183,7 +181,7 @@ class DraftFormsState(rx.State):
         if self._wizard_id and steps is None:
             return None  # a second click of Next: the first one already moved on
         values = form_values(form_data, *business_activities.QUESTION_KEYS, "Comments")
-        actor = _actor()
+        actor = handler_actor()
         try:
             forms, errors = await db.run_async(
                 service.save_business_activities, actor, self._facility_id, values, self._version
@@ -227,7 +225,11 @@ class DraftFormsState(rx.State):
             return None
         try:
             forms, errors = await db.run_async(
-                service.save_owner_operator, _actor(), self._facility_id, values, self._version
+                service.save_owner_operator,
+                handler_actor(),
+                self._facility_id,
+                values,
+                self._version,
             )
         except DomainError as exc:
             self.errors = field_errors(exc)
@@ -278,7 +280,7 @@ class WizardState(rx.State):
 
     async def _show(self, view: WizardView) -> Any:
         """Show the wizard's saved step; step 6 is the facility page itself."""
-        actor = _actor()
+        actor = handler_actor()
         self._wizard_id = view.id
         self.step, self.outcome = view.step, view.outcome
         self.site = dict(view.site)
@@ -319,7 +321,7 @@ class WizardState(rx.State):
     async def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a wizard service step and show its result; a refusal keeps the page as it is."""
         try:
-            view = await db.run_async(fn, _actor(), self._wizard_id, *args, **kwargs)
+            view = await db.run_async(fn, handler_actor(), self._wizard_id, *args, **kwargs)
         except DomainError as exc:
             self._set_errors(field_errors(exc))
             return toast_for(exc)
@@ -330,9 +332,9 @@ class WizardState(rx.State):
     async def load(self) -> Any:
         self._forget()
         (await self.get_state(DraftFormsState))._forget()  # read the draft again too
-        wizard_id = _number(self.router.url.query_parameters.get("w", ""))
+        wizard_id = page_number(self.router.url.query_parameters.get("w", ""))
         try:
-            view = await db.run_async(wizard.load, _actor(), wizard_id)
+            view = await db.run_async(wizard.load, handler_actor(), wizard_id)
             return await self._show(view)
         except DomainError as exc:
             self._forget()
@@ -375,7 +377,7 @@ class WizardState(rx.State):
         values = form_values(form_data, "role", "note")
         return await self._call(
             wizard.request_access,
-            _number(self.chosen["facility_id"]),
+            page_number(self.chosen["facility_id"]),
             values["role"],
             values["note"],
         )
@@ -386,12 +388,12 @@ class WizardState(rx.State):
         if self.step != 2 or self.chosen.get("mode") != "move":
             return None
         values = form_values(form_data, "business", "note")
-        business = _number(values["business"])
+        business = page_number(values["business"])
         if business is None:
             self._set_errors({"business": "Choose the business that takes the facility."})
             return toast_for(ValidationFailed(self.errors))
         return await self._call(
-            wizard.take_ownership, _number(self.chosen["facility_id"]), business, values["note"]
+            wizard.take_ownership, page_number(self.chosen["facility_id"]), business, values["note"]
         )
 
     @requires(Permission.BUSINESS_PORTAL)
@@ -421,7 +423,7 @@ class WizardState(rx.State):
             try:
                 view = await db.run_async(
                     wizard.confirm_facility,
-                    _actor(),
+                    handler_actor(),
                     self._wizard_id,
                     values["name"],
                     NEW_BUSINESS,
@@ -466,6 +468,9 @@ class FacilityPageState(rx.State):
     elements: list[dict[str, str]] = []
     can_edit: bool = False
     can_manage: bool = False
+    can_submit: bool = False
+    can_discard: bool = False
+    has_drafts: bool = False
     no_regulated: bool = False
 
     def _show(self, view: FacilityView) -> None:
@@ -492,9 +497,17 @@ class FacilityPageState(rx.State):
                 "regulator": row.regulator or "Not assigned",
                 "next_due": row.next_due or "None set",
                 "comments": row.comments,
+                "draft_id": str(row.draft_version_id or ""),
+                "submitted": row.last_submitted,
+                "submitted_status": row.last_submitted_status,
+                "accepted": row.last_accepted,
+                "page": element_page(row.element, view.id),
             }
             for row in view.elements
         ]
+        self.has_drafts = any(row.draft_version_id for row in view.elements)
+        self.can_submit = OrgAction.SUBMIT.value in view.actions
+        self.can_discard = OrgAction.DISCARD_DRAFT.value in view.actions
         self.can_edit = OrgAction.EDIT_DRAFT.value in view.actions
         self.can_manage = bool(set(view.actions) & MANAGE_ACTIONS)
         self.no_regulated = view.no_regulated_activities
@@ -504,10 +517,11 @@ class FacilityPageState(rx.State):
     @rx.event
     async def load(self) -> Any:
         self.loaded, self.facility, self.elements = False, {}, []
-        self.can_edit = self.can_manage = False
-        facility_id = _number(self.router.url.query_parameters.get("id", ""))
+        self.can_edit = self.can_manage = self.can_submit = self.can_discard = False
+        self.has_drafts = False
+        facility_id = page_number(self.router.url.query_parameters.get("id", ""))
         try:
-            view = await db.run_async(service.get_facility, _actor(), facility_id)
+            view = await db.run_async(service.get_facility, handler_actor(), facility_id)
         except DomainError as exc:
             return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
         self._show(view)

@@ -25,7 +25,9 @@ class ElementRow:
     source: str  # why: Business Activities, the regulator, always
     status: str  # the latest version's status, or "Not started"
     draft_version_id: int | None
-    last_submitted: str
+    last_submitted: str  # when, or "" when never submitted
+    last_submitted_status: str  # the last submitted version's review status
+    last_accepted: str  # when the most recent accepted version was submitted, or ""
     next_due: str
     regulator: str
     comments: str

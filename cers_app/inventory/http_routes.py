@@ -11,17 +11,19 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from cers_app.core import db, routes, storage
 from cers_app.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from cers_app.core.http_replies import download_headers
+from cers_app.core.http_replies import parse_id as _id
+from cers_app.core.http_replies import signed_out as _signed_out
+from cers_app.core.http_replies import wants_html as _wants_html
 from cers_app.core.permissions import Actor
 from cers_app.facilities.service import access_facility
 from cers_app.inventory import importing, sheet_read, sheet_write
@@ -38,20 +40,6 @@ _TRUE = {"1", "on", "true", "yes", "y"}
 BAD_FORM = "The upload form could not be read; reload the page and try again."
 BAD_MODE = "Choose how to upload: Append, Replace or Merge."
 NO_FACILITY = "That facility was not found."
-
-
-def _wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "")
-
-
-def _id(raw: str | None) -> int | None:
-    return int(raw) if raw and re.fullmatch(r"[0-9]{1,10}", raw) else None
-
-
-def _signed_out(request: Request) -> Response:
-    if _wants_html(request):
-        return RedirectResponse(routes.SIGN_IN, 303)
-    return PlainTextResponse("Sign in first.", 401)
 
 
 def _refusal(request: Request, facility_id: int | None, code: str, message: str, status: int):
@@ -169,17 +157,7 @@ async def _accept(
 
 def attachment(filename: str, data: bytes, media_type: str = XLSX) -> Response:
     """A download: never shown inline, never cached, never sniffed."""
-    plain = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "download.xlsx"
-    disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(
-        data,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": disposition,
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return Response(data, media_type=media_type, headers=download_headers(filename))
 
 
 async def _download(request: Request, make: Callable[[Actor], tuple[str, bytes]]) -> Response:

@@ -17,10 +17,11 @@ from cers_app.inventory.state import (
     InventoryState,
     ItemFormState,
 )
-from cers_app.inventory.upload_pages import download_link
+from cers_app.submittals.document_pages import documents_section
 from cers_app.ui.forms import ERROR_COLOR
 from cers_app.ui.guidance import LEVELS, guidance_icon, level_badge, level_tag
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
+from cers_app.ui.native import download_link
 from cers_app.ui.sorting import plain_heading, sort_heading
 from cers_app.ui.tables import pager
 
@@ -610,6 +611,7 @@ def inventory_page() -> rx.Component:
         _spreadsheets(),
         _filters(),
         _table(),
+        documents_section(service.HMI, reload_key=InventoryState.header["status"]),
         _delete_dialog(),
     )
     return shell(rx.cond(ready, body, rx.spinner()))

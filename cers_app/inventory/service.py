@@ -30,7 +30,7 @@ from cers_app.facilities.service import (
     is_id,
     open_element_draft,
 )
-from cers_app.inventory import codes, findings, values
+from cers_app.inventory import codes, copying, findings, values
 from cers_app.inventory.fields import FIRE_CODE_TAGS, HAZARD_TAGS
 from cers_app.inventory.listing import (  # noqa: F401  (part of this module's interface)
     SORTABLE,
@@ -43,6 +43,7 @@ from cers_app.inventory.listing import (  # noqa: F401  (part of this module's i
 from cers_app.inventory.models import InventoryFinding, InventoryItem
 from cers_app.inventory.rules import LEVELS, REQUIRED, Finding, validate
 from cers_app.organizations.roles import OrgAction, allows
+from cers_app.submittals import drafts
 
 HMI = 2
 NOT_FOUND = "That material was not found in this facility's inventory."
@@ -140,9 +141,7 @@ def _editable_item(session: Session, facility: Facility, item_id: object) -> Inv
 
 
 def _settings(session: Session, version: ElementVersion):
-    assert version.facility_id is not None
-    agency_id = element_slot(session, version.facility_id, HMI).agency_id or version.agency_id
-    return findings.settings_for(session, agency_id)
+    return copying.version_settings(session, version)
 
 
 # ---------------------------------------------------------------- header
@@ -207,9 +206,7 @@ def start_draft(session: Session, actor: Actor, facility_id: object) -> Inventor
         draft, previous, started = open_element_draft(session, actor, facility, HMI)
         if started:
             assert draft.id is not None
-            copied = _copy_rows(session, actor, previous, draft) if previous else 0
-            settings, local = _settings(session, draft)
-            findings.recompute_version(session, draft.id, settings, local)
+            copied = drafts.fill(session, actor, previous, draft)
             audit.record(
                 session,
                 actor_user_id=actor.user_id,
@@ -225,36 +222,6 @@ def start_draft(session: Session, actor: Actor, facility_id: object) -> Inventor
             )
         session.flush()
         return _header(session, facility, member.role)
-
-
-def _copy_rows(
-    session: Session, actor: Actor, source: ElementVersion, target: ElementVersion
-) -> int:
-    now = clock.now()
-    copied = 0
-    for item in session.exec(
-        select(InventoryItem)
-        .where(InventoryItem.element_version_id == source.id)
-        .order_by(InventoryItem.id)
-    ):
-        session.add(_duplicate(item, target.id or 0, actor, now))
-        copied += 1
-    session.flush()
-    return copied
-
-
-def _duplicate(item: InventoryItem, version_id: int, actor: Actor, now) -> InventoryItem:
-    copy = InventoryItem(
-        facility_id=item.facility_id,
-        element_version_id=version_id,
-        chemical_id=item.chemical_id,
-        created_at=now,
-        created_by_user_id=actor.user_id,
-        updated_at=now,
-        updated_by_user_id=actor.user_id,
-    )
-    findings.sync_columns(copy, findings.full(item.data))
-    return copy
 
 
 # ---------------------------------------------------------------- the list
@@ -518,7 +485,7 @@ def copy_item(session: Session, actor: Actor, facility_id: object, item_id: obje
         item = _editable_item(session, facility, item_id)
         draft = session.get(ElementVersion, item.element_version_id)
         assert draft is not None and draft.id is not None
-        copy = _duplicate(item, draft.id, actor, clock.now())
+        copy = copying.duplicate(item, draft.id, actor.user_id, clock.now())
         session.add(copy)
         session.flush()
         settings, local = _settings(session, draft)

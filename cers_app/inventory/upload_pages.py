@@ -4,12 +4,11 @@ preview of what the import would do, every problem found, and the confirmation."
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.el.elements.inline import A
 
 from cers_app.core import routes
 from cers_app.inventory.upload_state import ACTIONS, UploadState
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
-from cers_app.ui.native import NativeForm
+from cers_app.ui.native import MultipartForm, download_link
 from cers_app.ui.tables import pager
 
 ACCEPT = ".xlsx,.xls,.ods,.csv"
@@ -27,26 +26,6 @@ MODES = (
         "and common name); add the rest.",
     ),
 )
-
-
-def download_link(*children: rx.Component | str, href: str | rx.Var, id: str) -> rx.Component:
-    """A download from one of our HTTP routes, drawn as a soft button.
-
-    A plain <a download>: rx.el.a is React Router's Link, which would look the address up
-    among the app's own pages instead of letting the browser fetch the file.
-    """
-    return rx.button(
-        A.create(*children, href=href, download=True, id=id),
-        as_child=True,
-        variant="soft",
-        width="fit-content",
-    )
-
-
-class MultipartForm(NativeForm):
-    """A <form> the browser submits itself, with its files (multipart/form-data)."""
-
-    enc_type: rx.Var[str]
 
 
 def _inventory_href() -> rx.Var:

@@ -114,13 +114,12 @@ def shell(*children: rx.Component) -> rx.Component:
     )
 
 
-def page_title(text: str | rx.Var, sub: str | None = None) -> rx.Component:
+def page_title(text: str | rx.Var, sub: str | rx.Var | None = None) -> rx.Component:
     """The page's one h1, with an optional grey line under it."""
-    return rx.vstack(
-        rx.heading(text, size="7", as_="h1"),
-        rx.cond(sub is not None, rx.text(sub or "", color_scheme="gray")),
-        spacing="1",
-    )
+    lines = [rx.heading(text, size="7", as_="h1")]
+    if sub is not None:
+        lines.append(rx.text(sub, color_scheme="gray"))
+    return rx.vstack(*lines, spacing="1")
 
 
 def small_link(label: str, href: str, id: str) -> rx.Component:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex_components_core.el.elements.base import BaseHTML
+from reflex_components_core.el.elements.inline import A
 
 
 class NativeForm(BaseHTML):
@@ -18,6 +19,26 @@ class NativeForm(BaseHTML):
 
     action: rx.Var[str]
     method: rx.Var[str]
+
+
+class MultipartForm(NativeForm):
+    """A <form> the browser submits itself, with its files (multipart/form-data)."""
+
+    enc_type: rx.Var[str]
+
+
+def download_link(*children: rx.Component | str, href: str | rx.Var, id: str) -> rx.Component:
+    """A download from one of our HTTP routes, drawn as a soft button.
+
+    A plain <a download>: rx.el.a is React Router's Link, which would look the address up
+    among the app's own pages instead of letting the browser fetch the file.
+    """
+    return rx.button(
+        A.create(*children, href=href, download=True, id=id),
+        as_child=True,
+        variant="soft",
+        width="fit-content",
+    )
 
 
 def post_button(label: str, action: str, *, id: str, **button_props) -> rx.Component:

@@ -45,7 +45,8 @@ def _user(session: Session, username: str) -> User:
     return user
 
 
-def _actor(username: str, *, regulator: bool = False) -> Actor:
+def actor_of(username: str, *, regulator: bool = False) -> Actor:
+    """The actor the services see for `username` (as if signed in to the given portal)."""
     user = db.run(_user, username)
     assert user.id is not None
     permissions = {Permission.SIGNED_IN, Permission.ACCOUNT}
@@ -101,7 +102,7 @@ def business(lead: str, name: str) -> dict[str, Any]:
     """A business with `lead` as its Lead User."""
     organization_id = db.run(
         org_service.create_organization,
-        _actor(lead),
+        actor_of(lead),
         name,
         "Woodland, CA",
         idempotency_key=uuid.uuid4().hex,
@@ -199,7 +200,7 @@ def facility(
     )
     facility_id = db.run(
         facility_service.create_facility,
-        _actor(lead),
+        actor_of(lead),
         organization_id,
         site,
         idempotency_key=uuid.uuid4().hex,
@@ -234,13 +235,17 @@ def decide(username: str, facility_id: int, approve: bool, comment: str = "") ->
             )
         ).one()
     )
-    db.run(facility_requests.decide, _actor(username, regulator=True), request_id, approve, comment)
+    db.run(
+        facility_requests.decide, actor_of(username, regulator=True), request_id, approve, comment
+    )
     return {"request_id": request_id}
 
 
 def request_access(username: str, facility_id: int, role: str, note: str) -> dict[str, Any]:
     """`username` asks to join the facility's business (as the search page would)."""
-    request_id = db.run(facility_requests.request_access, _actor(username), facility_id, role, note)
+    request_id = db.run(
+        facility_requests.request_access, actor_of(username), facility_id, role, note
+    )
     return {"id": request_id}
 
 
@@ -256,10 +261,11 @@ STEPS = {
 }
 
 
-def setup(server: Any, *steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run the steps in one process on the server's database; their results, in order."""
+def run_steps(server: Any, module: str, steps: tuple) -> list[dict[str, Any]]:
+    """Run `steps` with `python -m <module>` in one process on the server's database; their
+    results, in order."""
     done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.facility_setup", json.dumps(steps)],
+        [sys.executable, "-m", module, json.dumps(steps)],
         cwd=str(PROJECT),
         env=server.env,
         capture_output=True,
@@ -268,14 +274,20 @@ def setup(server: Any, *steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any
         check=False,
     )
     if done.returncode != 0:
-        raise AssertionError(f"facility setup failed:\n{done.stdout}{done.stderr}")
+        raise AssertionError(f"{module} failed:\n{done.stdout}{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str]) -> None:
-    results = [STEPS[name](**arguments) for name, arguments in json.loads(argv[0])]
+def main_of(steps: dict[str, Any], argv: list[str]) -> None:
+    """The command line of a setup module: run the JSON steps, print their results."""
+    results = [steps[name](**arguments) for name, arguments in json.loads(argv[0])]
     print(json.dumps(results))
 
 
+def setup(server: Any, *steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run the steps in one process on the server's database; their results, in order."""
+    return run_steps(server, "tests.e2e.facility_setup", steps)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main_of(STEPS, sys.argv[1:])

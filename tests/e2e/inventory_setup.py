@@ -8,27 +8,24 @@ pages themselves make their materials through the pages instead.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from typing import Any
 
 from cers_app.core import db
 from cers_app.inventory import service
 from tests.e2e import facility_setup
-from tests.e2e.server import PROJECT
 
 
 def start_inventory(lead: str, facility_id: int) -> dict[str, Any]:
     """`lead` starts the facility's Hazardous Materials Inventory draft."""
-    header = db.run(service.start_draft, facility_setup._actor(lead), facility_id)
+    header = db.run(service.start_draft, facility_setup.actor_of(lead), facility_id)
     return {"version_id": header.version_id}
 
 
 def material(lead: str, facility_id: int, values: dict[str, str]) -> dict[str, Any]:
     """`lead` adds a material with `values` (XML tags to CERS codes) to the draft."""
     form, errors = db.run(
-        service.save_item, facility_setup._actor(lead), facility_id, None, values, None
+        service.save_item, facility_setup.actor_of(lead), facility_id, None, values, None
     )
     if errors:
         raise ValueError(f"the material was refused: {errors}")
@@ -40,24 +37,8 @@ STEPS = {**facility_setup.STEPS, "start_inventory": start_inventory, "material":
 
 def setup(server: Any, *steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Run the steps in one process on the server's database; their results, in order."""
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.inventory_setup", json.dumps(steps)],
-        cwd=str(PROJECT),
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise AssertionError(f"inventory setup failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def main(argv: list[str]) -> None:
-    results = [STEPS[name](**arguments) for name, arguments in json.loads(argv[0])]
-    print(json.dumps(results))
+    return facility_setup.run_steps(server, "tests.e2e.inventory_setup", steps)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    facility_setup.main_of(STEPS, sys.argv[1:])

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
@@ -33,6 +34,7 @@ from cers_app.accounts.models import User
 from cers_app.accounts.rules import username_key
 from cers_app.core.mail import EmailMessage
 from cers_app.core.settings import normalise_database_url
+from tests import env
 
 PROJECT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = float(os.environ.get("CERS_SECURITY_START_TIMEOUT", "180"))
@@ -272,3 +274,27 @@ def stop(process: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError):  # workers the leader left behind
             os.killpg(process.pid, signal.SIGKILL)
         return
+
+
+def serving(request, tmp_path_factory, name: str) -> Iterator[Backend]:
+    """A started backend for a module-scoped fixture whose `request.param` is "sqlite" or
+    "postgresql" (a schema of its own). A PostgreSQL that cannot be reached skips the module,
+    or fails it when CERS_REQUIRE_POSTGRES is set; a backend that does not start fails it."""
+    with contextlib.ExitStack() as stack:
+        database_url = None
+        if request.param == "postgresql":
+            try:
+                database_url = stack.enter_context(postgres_schema(env.postgres_url()))
+            except OSError as exc:
+                if env.required("CERS_REQUIRE_POSTGRES"):
+                    pytest.fail(str(exc), pytrace=False)
+                pytest.skip(str(exc))
+        try:
+            running = start(tmp_path_factory.mktemp(name), database_url)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            pytest.fail(f"the OpenCERS backend did not start: {exc}", pytrace=False)
+        try:
+            yield running
+        finally:
+            stop(running.process)
+            running.engine().dispose()

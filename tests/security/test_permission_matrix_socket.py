@@ -14,10 +14,8 @@ Valley Fuel Depot's ids, Acme's Lead User reaches nothing there and changes noth
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +33,6 @@ from cers_app.home.state import BusinessHomeState
 from cers_app.organizations.models import Organization, OrgInvitation, OrgMember
 from cers_app.organizations.roles import ROLE_ACTIONS, OrgAction, OrgRole, allows
 from cers_app.organizations.state import EditOrganizationState, MyBusinessesState, PeopleState
-from tests import env
 from tests.security import backend as server
 from tests.security.raw_client import Reply, SocketClient
 from tests.security.socket_session import cookie_header, form
@@ -64,24 +61,7 @@ def event(state: type, handler: str) -> str:
 def backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[server.Backend]:
-    with contextlib.ExitStack() as stack:
-        database_url = None
-        if request.param == "postgresql":
-            try:
-                database_url = stack.enter_context(server.postgres_schema(env.postgres_url()))
-            except OSError as exc:
-                if env.required("CERS_REQUIRE_POSTGRES"):
-                    pytest.fail(str(exc), pytrace=False)
-                pytest.skip(str(exc))
-        try:
-            running = server.start(tmp_path_factory.mktemp("matrix"), database_url)
-        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-            pytest.fail(f"the OpenCERS backend did not start: {exc}", pytrace=False)
-        try:
-            yield running
-        finally:
-            server.stop(running.process)
-            running.engine().dispose()
+    yield from server.serving(request, tmp_path_factory, "matrix")
 
 
 @pytest.fixture

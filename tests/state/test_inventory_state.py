@@ -16,6 +16,7 @@ from cers_app.inventory import rules, service
 from cers_app.inventory.fields import FIELD_BY_TAG, FLAG
 from cers_app.inventory.state import PAGE_SIZE, InventoryState, ItemFormState, item_url
 from cers_app.ui import guidance
+from tests.state.events import navigate, redirects, says
 from tests.unit.chemicals.conftest import FIXTURE_LIBRARY
 from tests.unit.facilities import county as yolo
 from tests.unit.organizations import world as acme_world
@@ -98,32 +99,9 @@ def library(database) -> None:
     db.run(seed.seed_library, source_dir=FIXTURE_LIBRARY)
 
 
-def _open(root: State, path: str) -> None:
-    """Pretend the browser navigated to `path` (with its query)."""
-    root.router_data = root._update_router_vars(
-        {**root.router_data, "pathname": path.split("?")[0], "asPath": path}, root.router_data
-    )
-
-
-def _events(result: Any) -> list[Any]:
-    return result if isinstance(result, list) else [result] if result is not None else []
-
-
-def _redirects(result: Any) -> list[str]:
-    return [
-        str(event.args[0][1]._var_value)
-        for event in _events(result)
-        if getattr(event.handler.fn, "__qualname__", "") == "_redirect"
-    ]
-
-
-def _says(result: Any, text: str) -> bool:
-    return any(text in str(event.args[0][1]) for event in _events(result))
-
-
 async def _inventory(root: State, as_actor, person: Person, facility_id: int) -> InventoryState:
     as_actor(person.actor())
-    _open(root, routes.with_query(routes.FACILITY_INVENTORY, id=str(facility_id)))
+    navigate(root, routes.with_query(routes.FACILITY_INVENTORY, id=str(facility_id)))
     page = await root.get_state(InventoryState)
     await InventoryState.load.fn(page)
     return page
@@ -131,7 +109,7 @@ async def _inventory(root: State, as_actor, person: Person, facility_id: int) ->
 
 async def _item(root: State, as_actor, person: Person, url: str) -> tuple[ItemFormState, Any]:
     as_actor(person.actor())
-    _open(root, url)
+    navigate(root, url)
     form = await root.get_state(ItemFormState)
     result = await ItemFormState.load.fn(form)
     return form, result
@@ -203,9 +181,9 @@ async def test_the_guides_motor_oil_is_flagged_until_a_steel_drum_is_chosen(
     assert form.values["PhysicalState"] == "b" and form.values["Units"] == "a"
 
     result = await _save(form, MOTOR_OIL_TYPED)
-    assert _says(result, "Motor Oil saved with 1 finding")
+    assert says(result, "Motor Oil saved with 1 finding")
     motor_oil_id = form._item_id
-    assert _redirects(result) == [item_url(plant, motor_oil_id)]  # a refresh shows it
+    assert redirects(result) == [item_url(plant, motor_oil_id)]  # a refresh shows it
     [finding] = form.findings
     assert finding["level"] == "required" and "storage container" in finding["message"]
     assert finding["fields"] == "Inventory Storage Information"  # the box of check boxes
@@ -234,8 +212,8 @@ async def test_the_guides_motor_oil_is_flagged_until_a_steel_drum_is_chosen(
     # Edit Motor Oil, tick Steel Drum, Save: its icon goes, Nitrogen stays flagged.
     form, _ = await _item(root, as_actor, world.lena, item_url(plant, motor_oil_id))
     result = await _save(form, {"SCSteelDrum": "Y"})
-    assert _says(result, "Motor Oil saved. No problems found.")
-    assert _redirects(result) == []  # Save keeps the form open
+    assert says(result, "Motor Oil saved. No problems found.")
+    assert redirects(result) == []  # Save keeps the form open
     assert form.findings == [] and form.errors == {} and form.bad_sections == []
     assert form.values["SCSteelDrum"] == "Y"
     await InventoryState.load.fn(page)
@@ -252,7 +230,7 @@ async def test_input_that_cannot_be_stored_is_kept_as_typed(acme, root, as_actor
     assert form.open_sections == []  # the rarely used sections start folded
     typed = {**NITROGEN, "MaximumDailyAmount": "lots", "Units": "barrels", "Curies": "x"}
     result = await _save(form, {**typed, "AnnualWasteAmount": "a lot"})
-    assert _says(result, "Not saved")
+    assert says(result, "Not saved")
     assert set(form.errors) == {"MaximumDailyAmount", "Units", "Curies", "AnnualWasteAmount"}
     assert form.open_sections == ["waste"]  # unfolded to show its problem
     assert form.values["MaximumDailyAmount"] == "lots" and form.values["CommonName"] == "Nitrogen"
@@ -283,7 +261,7 @@ async def test_a_stale_form_says_so_and_keeps_what_was_typed(acme, root, as_acto
 
     as_actor(world.lena.actor())
     result = await _save(mine, {"ChemicalLocation": "Welding bay 2"})
-    assert _says(result, "changed by someone else")
+    assert says(result, "changed by someone else")
     assert "changed by someone else" in mine.conflict
     assert mine.values["ChemicalLocation"] == "Welding bay 2"
     await ItemFormState.reload.fn(mine)
@@ -297,19 +275,19 @@ async def test_a_viewer_sees_the_inventory_read_only(acme, root, as_actor):
     page = await _inventory(root, as_actor, world.val, plant)
     assert page.has_draft and not page.editable and not page.can_edit
     assert [row["common_name"] for row in page.rows] == ["Nitrogen"]
-    assert _says(await InventoryState.start_draft.fn(page), "does not allow you to")
+    assert says(await InventoryState.start_draft.fn(page), "does not allow you to")
     await InventoryState.search_library.fn(page, "nitrogen")
     assert page.hits == []
     InventoryState.ask_delete.fn(page, str(saved.id))
-    assert _says(await InventoryState.confirm_delete.fn(page), "does not allow you to")
-    assert _says(await InventoryState.copy.fn(page, str(saved.id)), "does not allow you to")
+    assert says(await InventoryState.confirm_delete.fn(page), "does not allow you to")
+    assert says(await InventoryState.copy.fn(page, str(saved.id)), "does not allow you to")
 
     form, _ = await _item(root, as_actor, world.val, item_url(plant, saved.id or 0))
     assert form.read_only and "view this inventory but not change it" in form.read_only_reason
     assert form.values["CommonName"] == "Nitrogen" and form.findings
-    assert _says(await _save(form, {"ChemicalLocation": "Elsewhere"}), "but not change it")
+    assert says(await _save(form, {"ChemicalLocation": "Elsewhere"}), "but not change it")
     _, result = await _item(root, as_actor, world.val, item_url(plant))
-    assert _redirects(result) == [routes.with_query(routes.FACILITY_INVENTORY, id=str(plant))]
+    assert redirects(result) == [routes.with_query(routes.FACILITY_INVENTORY, id=str(plant))]
     await InventoryState.load.fn(page)
     assert page.total == 1 and page.rows[0]["location"] == "Welding bay"
 
@@ -317,7 +295,7 @@ async def test_a_viewer_sees_the_inventory_read_only(acme, root, as_actor):
 async def test_a_submitted_inventory_is_shown_read_only_with_start_draft(acme, root, as_actor):
     world, plant = acme
     _, result = await _item(root, as_actor, world.lena, item_url(plant))
-    assert _says(result, "no inventory draft yet")  # Add Material before any draft
+    assert says(result, "no inventory draft yet")  # Add Material before any draft
     header = db.run(service.start_draft, world.lena.actor(), plant)
     saved, _ = db.run(service.save_item, world.lena.actor(), plant, None, dict(NITROGEN), None)
 
@@ -331,7 +309,7 @@ async def test_a_submitted_inventory_is_shown_read_only_with_start_draft(acme, r
     assert not page.editable and not page.has_draft and page.total == 1
     form, _ = await _item(root, as_actor, world.lena, item_url(plant, saved.id or 0))
     assert form.read_only and "has been submitted" in form.read_only_reason
-    assert _says(await _save(form, {"ChemicalLocation": "Moved"}), "has been submitted")
+    assert says(await _save(form, {"ChemicalLocation": "Moved"}), "has been submitted")
     assert (
         db.run(service.get_item, world.lena.actor(), plant, saved.id).values["ChemicalLocation"]
         == "Welding bay"
@@ -355,12 +333,12 @@ async def test_deleting_asks_first_and_copying_opens_the_copy(acme, root, as_act
     InventoryState.cancel_delete.fn(page)
     assert page.confirming == [] and page.total == 3
     InventoryState.ask_delete_selected.fn(page)
-    assert _says(await InventoryState.confirm_delete.fn(page), "2 materials deleted.")
+    assert says(await InventoryState.confirm_delete.fn(page), "2 materials deleted.")
     assert [row["common_name"] for row in page.rows] == ["Caustic Soda"]
     assert page.selected == [] and page.header["rows"] == "1"
 
     result = await InventoryState.copy.fn(page, ids["Caustic Soda"])
-    [target] = _redirects(result)
+    [target] = redirects(result)
     assert target.startswith(routes.FACILITY_INVENTORY_ITEM) and target != item_url(plant, 0)
     await InventoryState.load.fn(page)
     assert [row["common_name"] for row in page.rows] == ["Caustic Soda", "Caustic Soda"]
@@ -397,12 +375,12 @@ async def test_another_business_facility_is_not_found(acme, root, as_actor):
     db.run(service.start_draft, world.lena.actor(), plant)
     saved, _ = db.run(service.save_item, world.lena.actor(), plant, None, dict(NITROGEN), None)
     as_actor(world.otto.actor())
-    _open(root, routes.with_query(routes.FACILITY_INVENTORY, id=str(plant)))
+    navigate(root, routes.with_query(routes.FACILITY_INVENTORY, id=str(plant)))
     page = await root.get_state(InventoryState)
     result = await InventoryState.load.fn(page)
-    assert _redirects(result) == [routes.BUSINESS_HOME] and page.rows == []
+    assert redirects(result) == [routes.BUSINESS_HOME] and page.rows == []
     _, result = await _item(root, as_actor, world.otto, item_url(plant, saved.id or 0))
-    assert _says(result, "not found") and not (await root.get_state(ItemFormState)).values
+    assert says(result, "not found") and not (await root.get_state(ItemFormState)).values
 
 
 def test_the_pages_show_the_rules_levels() -> None:

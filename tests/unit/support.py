@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from cers_app.accounts import service
 from cers_app.accounts.views import Registration
@@ -119,3 +119,12 @@ def table_snapshot() -> dict[str, list[tuple]]:
         return snapshot
 
     return db.run(query)
+
+
+def audit_events(name: str) -> list[AuditEvent]:
+    """The audit rows of one event type, oldest first."""
+    return db.run(
+        lambda s: list(
+            s.exec(select(AuditEvent).where(AuditEvent.event == name).order_by(AuditEvent.id))
+        )
+    )

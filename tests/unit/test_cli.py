@@ -22,6 +22,7 @@ from cers_app.core.permissions import Permission, Portal
 from cers_app.core.settings import PROJECT_ROOT, get_settings, reload_settings
 from cers_app.inventory import demo_rows, demo_upload
 from cers_app.organizations.models import Organization, OrgMember
+from cers_app.submittals import demo_hmbp
 from tests import helpers
 from tests.unit import support
 
@@ -176,8 +177,13 @@ def test_it_seeds_the_demo_agency_and_users(database):
     assert helpers.sign_in("demobiz", demo.BUSINESS.password).can(Permission.BUSINESS_PORTAL)
     regulator = helpers.sign_in("demoreg", demo.REGULATOR.password, portal=Portal.REGULATOR)
     assert regulator.can(Permission.REGULATOR_PORTAL)
-    # No activation mail (demo accounts are active); people added to a demo business are told.
-    assert {m.kind for m in helpers.emails()} == {"org_member_added"}
+    # No activation mail (demo accounts are active); people added to a demo business are told,
+    # and the demo warehouse's submittal reaches its regulator and its submitter.
+    assert {m.kind for m in helpers.emails()} == {
+        "org_member_added",
+        "submittal",
+        "submittal_receipt",
+    }
 
 
 def test_it_seeds_two_businesses_with_every_role_and_a_consultant(database):
@@ -216,7 +222,11 @@ def test_it_seeds_the_same_rows_when_run_twice(database):
     assert first["user_account"] == len(demo.DEMO_USERS) and first["agency"] == 2
     assert first["organization"] == 2 and first["org_member"] == 6
     assert first["facility"] == len(demo.FACILITIES) == 3
-    assert first["inventory_item"] == len(demo_rows.ROWS) + len(demo_upload.ROWS) == 51 + 9
+    # the warehouse's rows twice: in its accepted inventory and in the draft copied from it
+    warehouse = 2 * len(demo_hmbp.ROWS)
+    assert first["inventory_item"] == len(demo_rows.ROWS) + len(demo_upload.ROWS) + warehouse
+    assert (len(demo_rows.ROWS), len(demo_upload.ROWS), warehouse) == (51, 9, 6)
+    assert first["facility_submittal"] == 1  # the warehouse's accepted business plan
     assert first["inventory_import"] == 1  # the plating shop's workbook, imported once
 
 

@@ -233,3 +233,40 @@ def set_verify_lead_access(record: AgencyRecord, verify: bool = True) -> None:
         actor_user_id=None,
         records=[replace(record, verify_lead_access=verify)],
     )
+
+
+# A complete, valid Owner/Operator Identification form.
+OWNER = {
+    "Phone": "530-555-0142",
+    "MailingAddress": "1200 Main St",
+    "MailingAddressCity": "Davis",
+    "MailingAddressState": "ca",
+    "MailingAddressZipCode": "95616",
+    "OperatorName": "Acme Plating Co.",
+    "OperatorPhone": "(530) 555-0142",
+    "OwnerName": "Alan Acme",
+    "OwnerPhone": "(530) 555-0143",
+    "OwnerMailAddress": "1200 Main St",
+    "OwnerCity": "Davis",
+    "EContactName": "Lena Lopez",
+    "EContactPhone": "(530) 555-0144",
+    "EContactMailingAddress": "1200 Main St",
+    "EContactCity": "Davis",
+    "PECName": "Lena Lopez",
+    "PECTitle": "Environmental Manager",
+    "PECBusinessPhone": "(530) 555-0144",
+    "PEC24HrPhone": "(530) 555-0199",
+    "BillingContactName": "Lena Lopez",
+    "BillingContactPhone": "(530) 555-0144",
+    "BillingAddress": "1200 Main St",
+    "BillingAddressCity": "Davis",
+}
+
+
+def element_row(session, facility_id: int, element: int) -> FacilityElement:
+    """The facility's row of `element`, in the caller's session."""
+    return session.exec(
+        select(FacilityElement).where(
+            FacilityElement.facility_id == facility_id, FacilityElement.element == element
+        )
+    ).one()

@@ -122,7 +122,7 @@ def test_it_never_reuses_the_id_of_a_creation_that_failed(small_world, county, m
 
     with monkeypatch.context() as patched:
         # Fails inside the facility's transaction, after its CERS ID was reserved.
-        patched.setattr(service, "_new_draft", broken)
+        patched.setattr(service, "new_draft", broken)
         with pytest.raises(RuntimeError):
             yolo.add_facility(small_world.lena, small_world.acme)
 
@@ -141,7 +141,7 @@ def test_it_gives_a_retry_with_the_same_key_a_new_id_after_a_failure(
     key = yolo.new_key()
     create = (service.create_facility, small_world.lena.actor(), small_world.acme, yolo.site())
     with monkeypatch.context() as patched:
-        patched.setattr(service, "_new_draft", lambda *a, **k: 1 / 0)
+        patched.setattr(service, "new_draft", lambda *a, **k: 1 / 0)
         with pytest.raises(ZeroDivisionError):
             db.run(*create, idempotency_key=key)
 

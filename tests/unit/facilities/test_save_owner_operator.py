@@ -12,31 +12,7 @@ from tests import helpers
 from tests.unit import support
 from tests.unit.facilities import county as yolo
 
-COMPLETE = {
-    "Phone": "530-555-0142",
-    "MailingAddress": "1200 Main St",
-    "MailingAddressCity": "Davis",
-    "MailingAddressState": "ca",
-    "MailingAddressZipCode": "95616",
-    "OperatorName": "Acme Plating Co.",
-    "OperatorPhone": "(530) 555-0142",
-    "OwnerName": "Alan Acme",
-    "OwnerPhone": "(530) 555-0143",
-    "OwnerMailAddress": "1200 Main St",
-    "OwnerCity": "Davis",
-    "EContactName": "Lena Lopez",
-    "EContactPhone": "(530) 555-0144",
-    "EContactMailingAddress": "1200 Main St",
-    "EContactCity": "Davis",
-    "PECName": "Lena Lopez",
-    "PECTitle": "Environmental Manager",
-    "PECBusinessPhone": "(530) 555-0144",
-    "PEC24HrPhone": "(530) 555-0199",
-    "BillingContactName": "Lena Lopez",
-    "BillingContactPhone": "(530) 555-0144",
-    "BillingAddress": "1200 Main St",
-    "BillingAddressCity": "Davis",
-}
+COMPLETE = yolo.OWNER
 
 
 def _save(person, facility_id, values, version=None):

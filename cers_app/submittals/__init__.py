@@ -1,0 +1,2 @@
+"""Submittals: element drafts (blank or copied), documents, the submit with its certification,
+and the change view between versions."""

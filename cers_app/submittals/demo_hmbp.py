@@ -1,0 +1,226 @@
+"""The demo's submitted business plan: Acme Plating - Davis Warehouse has an accepted HMBP
+(Facility Information, a small warehouse inventory with its site map, and both plans) and an
+open Facility Information and inventory drafts started from it, one amount changed, so the
+facility page, the change view and the Submit page all have something to show.
+
+Everything goes through the services, once: `seed` finds the accepted versions on a second
+run and only makes sure the draft is there. The acceptance itself is recorded directly, as a
+regulator's review would record it; the review queue belongs to the Regulator Portal.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fpdf import FPDF
+from sqlmodel import Session, select
+
+from cers_app.core import clock, db, storage
+from cers_app.core.codes import ACCEPTED, FACILITY_INFORMATION
+from cers_app.core.permissions import Actor
+from cers_app.facilities.models import ElementVersion, Facility, FacilityElement
+from cers_app.inventory import service as inventory
+from cers_app.inventory.demo_rows import GAL, LB, LIQUID, SOLID, material
+from cers_app.submittals import documents, drafts, submit
+
+HMI, ERTP = 2, 3
+SITE_MAP, RESPONSE_PLAN, TRAINING_PLAN = 5, 6, 7
+SUBMIT_KEY = "demo-seed-davis-warehouse-hmbp-submit"
+REVIEW_COMMENT = "Complete. Thank you for keeping the site map current."
+WAREHOUSE, DOCK = "Warehouse racks, aisle 3", "Loading dock"
+ROWS = (
+    material(
+        "Sodium Hydroxide Solution 50%",
+        WAREHOUSE,
+        LIQUID,
+        "330",
+        GAL,
+        ("tote",),
+        ("FHCPhysicalCorrosiveToMetal", "FHCHealthSkinCorrosionIrritation"),
+        ("8",),
+        cas="1310-73-2",
+        largest="330",
+        average="220",
+    ),
+    material(
+        "Nickel Sulfate",
+        WAREHOUSE,
+        SOLID,
+        "800",
+        LB,
+        ("bag",),
+        ("FHCHealthCarcinogenicity", "FHCHealthRespiratorySkinSensitization"),
+        ("5",),
+        cas="7786-81-4",
+        largest="50",
+        average="500",
+    ),
+    material(
+        "Hydraulic Oil",
+        DOCK,
+        LIQUID,
+        "110",
+        GAL,
+        ("drum",),
+        ("FHCHealthAspirationHazard",),
+        ("4",),
+        largest="55",
+        average="55",
+    ),
+)
+CHANGED_AMOUNT = {"MaximumDailyAmount": "440", "AverageDailyAmount": "300"}
+
+
+def _slot(session: Session, facility_id: int, element: int) -> FacilityElement:
+    return session.exec(
+        select(FacilityElement).where(
+            FacilityElement.facility_id == facility_id, FacilityElement.element == element
+        )
+    ).one()
+
+
+def _site_map(folder: Path) -> Path:
+    """A one-page site map PDF (a sketch: buildings, storage areas, exits, north arrow)."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(
+        0, 10, "Acme Plating - Davis Warehouse: annotated site map", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 8, "Scale 1 in = 40 ft. North is up. 250 Cousteau Pl, Davis CA 95618.")
+    pdf.rect(20, 40, 170, 110)
+    pdf.rect(30, 50, 60, 40)
+    pdf.text(32, 72, "Racks, aisle 3 (corrosives, nickel salts)")
+    pdf.rect(120, 110, 60, 30)
+    pdf.text(122, 127, "Loading dock (hydraulic oil)")
+    pdf.text(25, 160, "Exits: north door, dock door. Shut-off: electrical room by the north door.")
+    pdf.text(180, 35, "N ^")
+    path = folder / "davis-warehouse-site-map.pdf"
+    pdf.output(str(path))
+    return path
+
+
+def _draft_id(facility_id: int, element: int) -> int | None:
+    return db.run(lambda s: _slot(s, facility_id, element).draft_version_id)
+
+
+def _ensure_draft(actor: Actor, facility_id: int, element: int) -> int:
+    draft_id = _draft_id(facility_id, element)
+    if draft_id is None:
+        draft_id = db.run(drafts.start_element, actor, facility_id, element, drafts.BLANK)
+    return draft_id
+
+
+def _prepare(actor: Actor, facility_id: int, cers_id: int) -> None:
+    """Inventory rows, the site map and both plans in drafts ready to submit."""
+    hmi = _ensure_draft(actor, facility_id, HMI)
+    if not db.run(inventory.inventory, actor, facility_id).row_count:
+        for number, values in enumerate(ROWS, 1):
+            _, errors = db.run(
+                inventory.save_item,
+                actor,
+                facility_id,
+                None,
+                values,
+                None,
+                idempotency_key=f"demo-seed-davis-warehouse-material-{number:03d}",
+            )
+            assert not errors, (values["CommonName"], errors)
+    with tempfile.TemporaryDirectory() as folder:
+        path = _site_map(Path(folder))
+        staged = storage.stage_path(path, path.name)
+        db.run(
+            documents.attach_file,
+            actor,
+            facility_id,
+            hmi,
+            SITE_MAP,
+            staged,
+            title="Annotated site map",
+            description="Buildings, storage areas, exits and shut-offs.",
+            date_authored="2026-01-15",
+        )
+    ertp = _ensure_draft(actor, facility_id, ERTP)
+    db.run(
+        documents.set_source,
+        actor,
+        facility_id,
+        ertp,
+        RESPONSE_PLAN,
+        {"source": "2", "provided_on": "2026-01-20"},
+    )
+    db.run(
+        documents.set_source,
+        actor,
+        facility_id,
+        ertp,
+        TRAINING_PLAN,
+        {"source": "6", "stored_at_cers_id": str(cers_id)},
+    )
+
+
+def _accept(submittal_id: int) -> None:
+    """Record the regulator's acceptance of every element of the submittal."""
+
+    def change(session: Session) -> None:
+        with db.transaction(session):
+            now = clock.now()
+            for version in session.exec(
+                select(ElementVersion).where(ElementVersion.submittal_id == submittal_id)
+            ):
+                version.status = ACCEPTED
+                version.reviewed_at = now
+                version.review_comments = REVIEW_COMMENT
+                slot = _slot(session, version.facility_id, version.element)
+                slot.last_accepted_version_id = version.id
+                session.add_all([version, slot])
+
+    db.run(change)
+
+
+def _accepted(facility_id: int) -> bool:
+    return db.run(lambda s: _slot(s, facility_id, HMI).last_accepted_version_id is not None)
+
+
+def _open_draft(actor: Actor, facility_id: int) -> None:
+    """Facility Information and inventory drafts copied from the accepted versions, the lye
+    tote's amount raised in the inventory."""
+    if _draft_id(facility_id, FACILITY_INFORMATION) is None:
+        db.run(drafts.start_element, actor, facility_id, FACILITY_INFORMATION, "")
+    if _draft_id(facility_id, HMI) is not None:
+        return
+    db.run(drafts.start_element, actor, facility_id, HMI, "")
+    page = db.run(inventory.list_items, actor, facility_id, inventory.ItemQuery())
+    [lye] = [row for row in page.rows if row.common_name.startswith("Sodium Hydroxide")]
+    form = db.run(inventory.get_item, actor, facility_id, lye.id)
+    _, errors = db.run(
+        inventory.save_item,
+        actor,
+        facility_id,
+        lye.id,
+        {**form.values, **CHANGED_AMOUNT},
+        form.version,
+    )
+    assert not errors, errors
+
+
+def seed(actor: Actor, facility_id: int) -> None:
+    """The accepted HMBP and the open inventory draft of the demo warehouse (idempotent).
+    `actor` is the business's Lead User (who may edit and submit)."""
+    if not _accepted(facility_id):
+        cers_id = db.run(lambda s: s.get(Facility, facility_id)).cers_id
+        _prepare(actor, facility_id, cers_id)
+        fi = _draft_id(facility_id, FACILITY_INFORMATION)
+        assert fi is not None, "the demo facility's Facility Information draft is missing"
+        request = submit.SubmitRequest(
+            version_ids=[fi, _draft_id(facility_id, HMI), _draft_id(facility_id, ERTP)],
+            certifier_name=actor.display_name,
+            certifier_title="Owner",
+            certified=True,
+            key=SUBMIT_KEY,
+        )
+        submittal_id = db.run(submit.submit, actor, facility_id, request)
+        _accept(submittal_id)
+    _open_draft(actor, facility_id)

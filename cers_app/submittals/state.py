@@ -1,0 +1,307 @@
+"""State of the element actions on the facility page, the Submit page, its receipt and the
+change view. Handlers parse the page's text into ids and call `submittals` services, which
+check everything again; the submit's idempotency key lives in a backend var."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import reflex as rx
+
+from cers_app.core import db, routes
+from cers_app.core.errors import DomainError
+from cers_app.core.permissions import Permission, requires
+from cers_app.facilities.state import FacilityPageState, element_page, facility_url
+from cers_app.submittals import change_view, drafts, submit
+from cers_app.submittals.changes import Changes
+from cers_app.ui.feedback import field_errors, form_values, toast_for
+from cers_app.ui.handlers import handler_actor, page_number
+
+
+def submit_url(facility_id: int | str) -> str:
+    return routes.with_query(routes.FACILITY_SUBMIT, id=str(facility_id))
+
+
+def changes_url(facility_id: int | str, element: int | str, version_id: int | str = "") -> str:
+    query = {"id": str(facility_id), "element": str(element)}
+    if version_id:
+        query["version"] = str(version_id)
+    return routes.with_query(routes.FACILITY_CHANGES, **query)
+
+
+class ElementActionsState(rx.State):
+    """Start, copy and discard element drafts from the facility page."""
+
+    bases: dict[str, list[dict[str, str]]] = {}
+    confirm_discard: str = ""
+    _facility_id: int | None = None
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def load(self) -> Any:
+        self.bases, self.confirm_discard = {}, ""
+        self._facility_id = page_number(self.router.url.query_parameters.get("id", ""))
+        try:
+            choices = await db.run_async(
+                drafts.facility_basis_choices, handler_actor(), self._facility_id
+            )
+        except DomainError:
+            return None  # the facility page itself explains and leaves
+        self.bases = {
+            str(element): [
+                {"id": str(c.version_id), "label": c.label + (" (default)" if c.default else "")}
+                for c in sorted(rows, key=lambda c: not c.default)
+            ]
+            for element, rows in choices.items()
+        }
+        return None
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def start(self, form_data: dict[str, str]) -> Any:
+        values = form_values(form_data, "element", "basis")
+        element = page_number(values["element"])
+        try:
+            draft_id = await db.run_async(
+                drafts.start_element, handler_actor(), self._facility_id, element, values["basis"]
+            )
+        except DomainError as exc:
+            return toast_for(exc)
+        page = element_page(element or 0, self._facility_id or 0)
+        toast = rx.toast.success("Draft started.", id="element-started")
+        if page and draft_id:
+            return [toast, rx.redirect(page)]
+        return [toast, FacilityPageState.load, ElementActionsState.load]
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    def ask_discard(self, element: str) -> None:
+        self.confirm_discard = element if page_number(element) else ""
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    def keep_draft(self) -> None:
+        self.confirm_discard = ""
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def discard(self, form_data: dict[str, str]) -> Any:
+        values = form_values(form_data, "element", "version")
+        self.confirm_discard = ""
+        try:
+            await db.run_async(
+                drafts.discard_draft,
+                handler_actor(),
+                self._facility_id,
+                page_number(values["element"]),
+                page_number(values["version"]),
+            )
+        except DomainError as exc:
+            return [toast_for(exc), FacilityPageState.load]
+        return [
+            rx.toast.success("Draft discarded.", id="element-discarded"),
+            FacilityPageState.load,
+            ElementActionsState.load,
+        ]
+
+
+class SubmitState(rx.State):
+    """The Submit page (/facilities/submit?id=)."""
+
+    loaded: bool = False
+    facility: dict[str, str] = {}
+    rows: list[dict[str, str]] = []
+    can_submit: bool = False
+    fi_has_draft: bool = False
+    certifier_name: str = ""
+    statement: str = submit.STATEMENT
+    errors: dict[str, str] = {}
+    _facility_id: int | None = None
+    _key: str = ""
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def load(self) -> Any:
+        self.loaded, self.rows, self.errors, self.facility = False, [], {}, {}
+        self._facility_id = page_number(self.router.url.query_parameters.get("id", ""))
+        self._key = secrets.token_urlsafe(24)
+        try:
+            page = await db.run_async(submit.submit_page, handler_actor(), self._facility_id)
+        except DomainError as exc:
+            return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
+        self.facility = {
+            "id": str(page.facility_id),
+            "cers_id": str(page.cers_id),
+            "name": page.facility_name,
+            "url": facility_url(page.facility_id),
+        }
+        self.rows = [
+            {
+                "element": str(row.element),
+                "label": row.label,
+                "version_id": str(row.version_id),
+                "regulator": row.regulator,
+                "ready": "yes" if row.ready else "",
+                "blockers": "\n".join(row.blockers),
+                "change_level": row.change_level,
+                "changes_url": changes_url(page.facility_id, row.element),
+                "page": element_page(row.element, page.facility_id),
+            }
+            for row in page.elements
+        ]
+        self.can_submit = page.can_submit
+        self.fi_has_draft = page.fi_has_draft
+        self.certifier_name = page.certifier_name
+        self.loaded = True
+        return None
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def send(self, form_data: dict[str, str]) -> Any:
+        ticked = [
+            number
+            for name, value in form_data.items()
+            if name.startswith("tick_") and value == "on" and (number := page_number(name[5:]))
+        ]
+        comments = {
+            number: str(value)
+            for name, value in form_data.items()
+            if name.startswith("comment_") and (number := page_number(name[8:]))
+        }
+        values = form_values(form_data, "certifier_name", "certifier_title", "certified")
+        request = submit.SubmitRequest(
+            version_ids=ticked,
+            certifier_name=values["certifier_name"],
+            certifier_title=values["certifier_title"],
+            certified=values["certified"] == "on",
+            key=self._key,
+            comments=comments,
+        )
+        try:
+            submittal_id = await db.run_async(
+                submit.submit, handler_actor(), self._facility_id, request
+            )
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return toast_for(exc)
+        self.errors = {}
+        return rx.redirect(
+            routes.with_query(
+                routes.FACILITY_SUBMITTED,
+                id=str(self._facility_id),
+                submittal=str(submittal_id),
+            )
+        )
+
+
+class ReceiptState(rx.State):
+    """What was submitted to whom (/facilities/submitted?id=&submittal=)."""
+
+    loaded: bool = False
+    receipt: dict[str, str] = {}
+    lines: list[dict[str, str]] = []
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def load(self) -> Any:
+        self.loaded, self.receipt, self.lines = False, {}, []
+        query = self.router.url.query_parameters
+        try:
+            receipt = await db.run_async(
+                submit.receipt,
+                handler_actor(),
+                page_number(query.get("id", "")),
+                page_number(query.get("submittal", "")),
+            )
+        except DomainError as exc:
+            return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
+        self.receipt = {
+            "facility": receipt.facility_name,
+            "cers_id": str(receipt.cers_id),
+            "when": receipt.submitted_at,
+            "by": receipt.submitted_by,
+            "certifier": receipt.certifier,
+            "statement": receipt.statement,
+            "url": facility_url(receipt.facility_id),
+            "number": str(receipt.submittal_id),
+        }
+        self.lines = [
+            {"element": line.element, "regulator": line.regulator, "comments": line.comments}
+            for line in receipt.lines
+        ]
+        self.loaded = True
+        return None
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    def print_page(self) -> Any:
+        return rx.call_script("window.print()")
+
+
+def _change_rows(changes: Changes) -> tuple[list, list, list]:
+    forms = [
+        {"label": c.label, "before": c.before or "(blank)", "after": c.after or "(blank)"}
+        for c in changes.forms
+    ]
+    rows = [
+        {
+            "kind": row.kind,
+            "material": row.material or "(no name)",
+            "location": row.location or "(no location)",
+            "fields": "; ".join(
+                f"{f.label}: {f.before or '(blank)'} -> {f.after or '(blank)'}" for f in row.fields
+            ),
+        }
+        for row in changes.rows
+    ]
+    documents = [{"label": d.label, "kind": d.kind, "detail": d.detail} for d in changes.documents]
+    return forms, rows, documents
+
+
+class ChangesState(rx.State):
+    """The change view (/facilities/changes?id=&element=[&version=])."""
+
+    loaded: bool = False
+    head: dict[str, str] = {}
+    reasons: list[str] = []
+    forms: list[dict[str, str]] = []
+    rows: list[dict[str, str]] = []
+    documents: list[dict[str, str]] = []
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def load(self) -> Any:
+        self.loaded, self.head, self.reasons = False, {}, []
+        self.forms, self.rows, self.documents = [], [], []
+        query = self.router.url.query_parameters
+        facility_id = page_number(query.get("id", ""))
+        try:
+            view = await db.run_async(
+                change_view.element_changes,
+                handler_actor(),
+                facility_id,
+                page_number(query.get("element", "")),
+                page_number(query.get("version", "")),
+            )
+        except DomainError as exc:
+            target = facility_url(facility_id) if facility_id else routes.BUSINESS_HOME
+            return [toast_for(exc), rx.redirect(target)]
+        counts = view.changes.counts
+        self.head = {
+            "label": view.label,
+            "status": view.version_status,
+            "compared": view.compared_with or "nothing: this is the element's first submittal",
+            "level": view.changes.level_label,
+            "summary": (
+                f"{len(view.changes.forms)} form field(s), {counts['added']} material row(s) "
+                f"added, {counts['removed']} removed, {counts['changed']} changed, "
+                f"{len(view.changes.documents)} document(s)"
+            ),
+            "facility_url": facility_url(view.facility_id),
+            "submit_url": submit_url(view.facility_id),
+        }
+        self.reasons = list(view.changes.reasons)
+        self.forms, self.rows, self.documents = _change_rows(view.changes)
+        self.loaded = True
+        return None

@@ -102,6 +102,11 @@ def seed_demo() -> None:
             f"Accepted business plan with an open inventory draft: {seeded.submitted.name} "
             f"(CERS ID {seeded.submitted.cers_id})"
         )
+    if seeded.overdue is not None:
+        click.echo(
+            f"Accepted business plan overdue for its annual certification (use No change in "
+            f"HMBP): {seeded.overdue.name} (CERS ID {seeded.overdue.cers_id})"
+        )
     if seeded.uploaded is not None:
         click.echo(
             f"Inventory imported from a workbook: {seeded.uploaded_rows} materials at "
@@ -267,6 +272,16 @@ def load_jurisdictions(csv_file: str, replace: bool) -> None:
         f"Jurisdiction rules loaded for agencies {codes}: {done.added} added, "
         f"{done.removed} removed, {done.unchanged} unchanged."
     )
+
+
+@cli.command("send-reminders")
+@clean_errors
+def send_reminders() -> None:
+    """Send the HMBP due-date reminders that are due (safe to run as often as cron likes)."""
+    from cers_app.core import db
+    from cers_app.submittals.reminders import send_reminders as send
+
+    click.echo(f"{db.run(send)} reminder(s) sent.")
 
 
 @cli.command("mail-retry")

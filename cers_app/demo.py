@@ -19,7 +19,7 @@ from cers_app.agencies.jurisdiction import RuleRow, city_key
 from cers_app.agencies.models import AgencyKind, RegulatorRole
 from cers_app.agencies.rules import AgencyRecord
 from cers_app.core import db
-from cers_app.core.codes import ELEMENTS, county_code
+from cers_app.core.codes import ELEMENTS, FACILITY_INFORMATION, county_code
 from cers_app.core.errors import Conflict
 from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.facilities import business_activities, owner_operator
@@ -238,6 +238,7 @@ class Seeded:
     uploaded: SeededFacility | None = None  # the facility whose inventory came as a workbook
     uploaded_rows: int = 0
     submitted: SeededFacility | None = None  # the facility with an accepted HMBP and a draft
+    overdue: SeededFacility | None = None  # accepted HMBP, no draft, annual due date past
 
 
 def seed() -> Seeded:
@@ -264,6 +265,8 @@ def seed() -> Seeded:
     uploaded_rows = _ensure_uploaded_inventory(uploaded, user_ids)
     submitted = facilities[FACILITIES.index(SUBMITTED_FACILITY)]
     _ensure_submitted_hmbp(submitted, user_ids)
+    overdue = facilities[FACILITIES.index(OVERDUE_FACILITY)]
+    _ensure_overdue_hmbp(overdue, user_ids)
     return Seeded(
         users=list(DEMO_USERS),
         facilities=facilities,
@@ -272,6 +275,7 @@ def seed() -> Seeded:
         uploaded=uploaded,
         uploaded_rows=uploaded_rows,
         submitted=submitted,
+        overdue=overdue,
     )
 
 
@@ -447,6 +451,16 @@ FACILITIES = (
         ACME_OWNER_OPERATOR,
     ),
     DemoFacility(
+        "demo-seed-facility-acme-west-sacramento-yard",
+        BUSINESSES[0],
+        "Acme Plating - West Sacramento Yard",
+        "900 Industrial Blvd",
+        "West Sacramento",
+        "95691",
+        frozenset({"HMOnSite", "HWGenerator"}),
+        ACME_OWNER_OPERATOR,
+    ),
+    DemoFacility(
         "demo-seed-facility-valley-fuel-yolo-yard",
         BUSINESSES[1],
         "Valley Fuel Depot - Yolo Yard",
@@ -481,6 +495,26 @@ def _ensure_facility(
         site,
         idempotency_key=facility.key,
     )
+    if not _submitted_without_draft(facility_id):
+        _fill_forms(facility, actor, facility_id)
+    made = db.run(lambda session: session.get(Facility, facility_id))
+    assert made is not None
+    return SeededFacility(
+        cers_id=made.cers_id,
+        name=made.name,
+        address=f"{made.street}, {made.city} {made.zip_code}",
+        business=facility.business.name,
+    )
+
+
+def _submitted_without_draft(facility_id: int) -> bool:
+    # Reading the forms would start a Facility Information draft, and an open draft is what
+    # the overdue demo facility must not have.
+    slot = db.run(facility_service.element_slot, facility_id, FACILITY_INFORMATION)
+    return slot.draft_version_id is None and slot.last_submitted_version_id is not None
+
+
+def _fill_forms(facility: DemoFacility, actor: Actor, facility_id: int) -> None:
     forms = db.run(facility_service.facility_information, actor, facility_id)
     answers = {
         key: "Y" if key in facility.yes else "N" for key in business_activities.QUESTION_KEYS
@@ -498,21 +532,14 @@ def _ensure_facility(
             facility_service.save_owner_operator, actor, facility_id, wanted, forms.version
         )
         assert not errors, errors
-    made = db.run(lambda session: session.get(Facility, facility_id))
-    assert made is not None
-    return SeededFacility(
-        cers_id=made.cers_id,
-        name=made.name,
-        address=f"{made.street}, {made.city} {made.zip_code}",
-        business=facility.business.name,
-    )
 
 
 # ------------------------------------------------------------------ inventory
 
-INVENTORY_FACILITY = FACILITIES[2]  # Valley Fuel Depot - Yolo Yard: a fuel yard's inventory
+INVENTORY_FACILITY = FACILITIES[3]  # Valley Fuel Depot - Yolo Yard: a fuel yard's inventory
 UPLOAD_FACILITY = FACILITIES[0]  # Acme Plating - Woodland Plant: an inventory from a workbook
 SUBMITTED_FACILITY = FACILITIES[1]  # Acme Plating - Davis Warehouse: an accepted HMBP
+OVERDUE_FACILITY = FACILITIES[2]  # Acme Plating - West Sacramento Yard: its HMBP overdue
 
 
 def _ensure_inventory(seeded: SeededFacility, user_ids: dict[str, int]) -> int:
@@ -549,3 +576,15 @@ def _ensure_submitted_hmbp(seeded: SeededFacility, user_ids: dict[str, int]) -> 
         lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
     )
     demo_hmbp.seed(actor, facility_id)
+
+
+def _ensure_overdue_hmbp(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+    """The yard's accepted business plan, due on a March 1 already past (once)."""
+    from cers_app.submittals import demo_hmbp
+
+    lead = OVERDUE_FACILITY.business.lead
+    actor = _seeding_actor(lead, user_ids[lead.username])
+    facility_id = db.run(
+        lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
+    )
+    demo_hmbp.seed_overdue(actor, facility_id)

@@ -51,4 +51,4 @@ from cers_app.submittals.document_models import (  # noqa: F401
     ElementDocument,
     ElementDocumentFile,
 )
-from cers_app.submittals.models import Submittal  # noqa: F401
+from cers_app.submittals.models import ChangeItem, SentReminder, Submittal  # noqa: F401

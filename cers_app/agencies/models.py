@@ -57,6 +57,12 @@ class Agency(SQLModel, table=True):
     address: str = Field(default="", max_length=200)
     # Lead User access requests to businesses in this jurisdiction need the agency's approval.
     verify_lead_access: bool = False
+    # The annual HMBP certification falls on a calendar date (annual_month/annual_day) or, with
+    # annual_rule "anniversary", on the date of each facility's first HMBP submittal.
+    annual_rule: str = Field(default="date", max_length=12)
+    annual_month: int = 3
+    annual_day: int = 1
+    time_zone: str = Field(default="America/Los_Angeles", max_length=40)
 
 
 class AgencyContact(SQLModel, table=True):

@@ -20,8 +20,8 @@ from cers_app.facilities.state import (
 )
 from cers_app.facilities.wizard import NEW_BUSINESS
 from cers_app.organizations.roles import ROLE_DESCRIPTIONS, ROLE_LABELS, OrgRole
-from cers_app.submittals.pages import element_actions, submit_link
-from cers_app.submittals.state import ElementActionsState
+from cers_app.submittals.pages import annual_card, element_actions, submit_link
+from cers_app.submittals.state import ElementActionsState, NoChangeState
 from cers_app.ui.forms import ERROR_COLOR, select_field, submit_button, text_field
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell, small_link
 
@@ -925,6 +925,7 @@ def facility_page() -> rx.Component:
                 id="facility-elements",
             ),
         ),
+        annual_card(),
         small_link("Back to home", routes.BUSINESS_HOME, "facility-home"),
     )
     return shell(rx.cond(ready, body, rx.spinner()))
@@ -936,7 +937,7 @@ PAGES = [
         routes.FACILITY,
         facility_page,
         "Facility",
-        (FacilityPageState.load, ElementActionsState.load),
+        (FacilityPageState.load, ElementActionsState.load, NoChangeState.load),
     ),
     PageSpec(
         routes.FACILITY_ACTIVITIES,

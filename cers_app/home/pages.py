@@ -104,6 +104,56 @@ def _unfinished(row: rx.Var) -> rx.Component:
     )
 
 
+def _action(row: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            rx.flex(
+                rx.cond(
+                    row["overdue"] == "yes",
+                    rx.badge("overdue", color_scheme="red"),
+                ),
+                rx.link(row["text"], href=row["url"], size="2", weight="medium"),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.cond(
+                row["facility"] != "",
+                rx.text(row["facility"], size="1", color_scheme="gray"),
+            ),
+            rx.cond(
+                row["detail"] != "",
+                rx.text(row["detail"], size="1", style={"overflow_wrap": "anywhere"}),
+            ),
+            spacing="1",
+        ),
+        id=row["id"],
+        class_name="cers-item",
+        custom_attrs={"data-kind": row["kind"]},
+    )
+
+
+def _actions_card() -> rx.Component:
+    return card(
+        rx.heading("Action Required", size="4", as_="h2"),
+        rx.cond(
+            BusinessHomeState.actions.length() > 0,
+            rx.vstack(
+                rx.foreach(BusinessHomeState.actions, _action),
+                spacing="2",
+                width="100%",
+            ),
+            rx.text(
+                "Nothing needs your attention right now.",
+                size="2",
+                color_scheme="gray",
+                id="action-none",
+            ),
+        ),
+        id="action-required",
+    )
+
+
 def _facilities_card() -> rx.Component:
     add = rx.cond(
         BusinessHomeState.can_add_facility,
@@ -177,6 +227,7 @@ def business_home() -> rx.Component:
             ready,
             rx.cond(BusinessHomeState.has_business, _business_card(), _no_business_card()),
         ),
+        rx.cond(ready & BusinessHomeState.has_business, _actions_card()),
         rx.cond(ready, _facilities_card()),
         rx.grid(
             card(

@@ -14,6 +14,8 @@ from cers_app.facilities import service as facility_service
 from cers_app.facilities import wizard
 from cers_app.organizations import service as org_service
 from cers_app.organizations.roles import ACTION_LABELS, OrgAction
+from cers_app.submittals import action_required
+from cers_app.submittals.action_required import ActionItem
 from cers_app.ui.feedback import toast_for
 from cers_app.ui.session import SessionState
 
@@ -23,6 +25,42 @@ def _refusal(business: str, role: str) -> str:
         f"Your role in {business} ({role}) does not allow you to "
         f"{ACTION_LABELS[OrgAction.ADD_FACILITY]}: ask one of its Lead Users or Approvers."
     )
+
+
+def _action_url(item: ActionItem) -> str:
+    if item.kind == action_required.REQUESTS:
+        return routes.BUSINESS_REQUESTS
+    if item.kind == action_required.CHANGE:
+        return routes.with_query(routes.FACILITY_SUBMIT, id=str(item.facility_id))
+    return routes.with_query(routes.FACILITY, id=str(item.facility_id))
+
+
+def action_rows(items: list[ActionItem]) -> list[dict[str, str]]:
+    """Action Required items as rows with stable ids (`action-item-<kind>-<facility>`, and
+    the element or a count where a facility has several of a kind)."""
+    rows = []
+    seen: dict[str, int] = {}
+    for item in items:
+        key = f"action-item-{item.kind}"
+        if item.facility_id:
+            key += f"-{item.facility_id}"
+        if item.kind == action_required.NOT_ACCEPTED_KIND:
+            key += f"-{item.element}"
+        elif item.kind == action_required.CHANGE:
+            seen[key] = seen.get(key, 0) + 1
+            key += f"-{seen[key]}"
+        rows.append(
+            {
+                "id": key,
+                "kind": item.kind,
+                "facility": item.facility,
+                "text": item.text,
+                "detail": item.detail,
+                "overdue": "yes" if item.overdue else "",
+                "url": _action_url(item),
+            }
+        )
+    return rows
 
 
 class BusinessHomeState(rx.State):
@@ -39,6 +77,7 @@ class BusinessHomeState(rx.State):
     can_add_facility: bool = False
     add_facility_refusal: str = ""
     wizards: list[dict[str, str]] = []  # unfinished Add Facility wizards, to resume
+    actions: list[dict[str, str]] = []  # Action Required
     _started_wizard: int = 0  # the wizard Add Facility started in this page view
 
     @requires(Permission.BUSINESS_PORTAL)
@@ -57,9 +96,15 @@ class BusinessHomeState(rx.State):
                 else []
             )
             unfinished = await db.run_async(wizard.unfinished, actor)
+            actions = (
+                await db.run_async(action_required.action_required, actor, current.id)
+                if current
+                else []
+            )
         except DomainError as exc:
             return toast_for(exc)
         self._started_wizard = 0
+        self.actions = action_rows(actions)
         self.facilities = [
             {
                 "id": str(row.id),

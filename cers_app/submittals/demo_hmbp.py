@@ -6,10 +6,15 @@ facility page, the change view and the Submit page all have something to show.
 Everything goes through the services, once: `seed` finds the accepted versions on a second
 run and only makes sure the draft is there. The acceptance itself is recorded directly, as a
 regulator's review would record it; the review queue belongs to the Regulator Portal.
+
+Acme Plating - West Sacramento Yard gets the same accepted plan and no draft, its due date
+put on a March 1 already past, so the Business home shows it overdue and "No change in HMBP"
+can be certified there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -22,11 +27,12 @@ from cers_app.core.permissions import Actor
 from cers_app.facilities.models import ElementVersion, Facility, FacilityElement
 from cers_app.inventory import service as inventory
 from cers_app.inventory.demo_rows import GAL, LB, LIQUID, SOLID, material
-from cers_app.submittals import documents, drafts, submit
+from cers_app.submittals import annual, documents, drafts, submit
 
 HMI, ERTP = 2, 3
 SITE_MAP, RESPONSE_PLAN, TRAINING_PLAN = 5, 6, 7
-SUBMIT_KEY = "demo-seed-davis-warehouse-hmbp-submit"
+WAREHOUSE_SLUG, YARD_SLUG = "davis-warehouse", "west-sacramento-yard"
+SUBMIT_KEY = f"demo-seed-{WAREHOUSE_SLUG}-hmbp-submit"
 REVIEW_COMMENT = "Complete. Thank you for keeping the site map current."
 WAREHOUSE, DOCK = "Warehouse racks, aisle 3", "Loading dock"
 ROWS = (
@@ -80,16 +86,19 @@ def _slot(session: Session, facility_id: int, element: int) -> FacilityElement:
     ).one()
 
 
-def _site_map(folder: Path) -> Path:
+def _site_map(folder: Path, facility: Facility, slug: str) -> Path:
     """A one-page site map PDF (a sketch: buildings, storage areas, exits, north arrow)."""
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=16)
-    pdf.cell(
-        0, 10, "Acme Plating - Davis Warehouse: annotated site map", new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.cell(0, 10, f"{facility.name}: annotated site map", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    pdf.cell(0, 8, "Scale 1 in = 40 ft. North is up. 250 Cousteau Pl, Davis CA 95618.")
+    pdf.cell(
+        0,
+        8,
+        f"Scale 1 in = 40 ft. North is up. {facility.street}, {facility.city} CA "
+        f"{facility.zip_code}.",
+    )
     pdf.rect(20, 40, 170, 110)
     pdf.rect(30, 50, 60, 40)
     pdf.text(32, 72, "Racks, aisle 3 (corrosives, nickel salts)")
@@ -97,7 +106,7 @@ def _site_map(folder: Path) -> Path:
     pdf.text(122, 127, "Loading dock (hydraulic oil)")
     pdf.text(25, 160, "Exits: north door, dock door. Shut-off: electrical room by the north door.")
     pdf.text(180, 35, "N ^")
-    path = folder / "davis-warehouse-site-map.pdf"
+    path = folder / f"{slug}-site-map.pdf"
     pdf.output(str(path))
     return path
 
@@ -113,8 +122,9 @@ def _ensure_draft(actor: Actor, facility_id: int, element: int) -> int:
     return draft_id
 
 
-def _prepare(actor: Actor, facility_id: int, cers_id: int) -> None:
+def _prepare(actor: Actor, facility: Facility, slug: str) -> None:
     """Inventory rows, the site map and both plans in drafts ready to submit."""
+    facility_id, cers_id = facility.id or 0, facility.cers_id
     hmi = _ensure_draft(actor, facility_id, HMI)
     if not db.run(inventory.inventory, actor, facility_id).row_count:
         for number, values in enumerate(ROWS, 1):
@@ -125,11 +135,11 @@ def _prepare(actor: Actor, facility_id: int, cers_id: int) -> None:
                 None,
                 values,
                 None,
-                idempotency_key=f"demo-seed-davis-warehouse-material-{number:03d}",
+                idempotency_key=f"demo-seed-{slug}-material-{number:03d}",
             )
             assert not errors, (values["CommonName"], errors)
     with tempfile.TemporaryDirectory() as folder:
-        path = _site_map(Path(folder))
+        path = _site_map(Path(folder), facility, slug)
         staged = storage.stage_path(path, path.name)
         db.run(
             documents.attach_file,
@@ -206,21 +216,54 @@ def _open_draft(actor: Actor, facility_id: int) -> None:
     assert not errors, errors
 
 
+def _accepted_plan(actor: Actor, facility_id: int, slug: str) -> bool:
+    """Prepare, submit and accept the facility's plan unless it was accepted already;
+    whether it was made now."""
+    if _accepted(facility_id):
+        return False
+    facility = db.run(lambda s: s.get(Facility, facility_id))
+    _prepare(actor, facility, slug)
+    fi = _draft_id(facility_id, FACILITY_INFORMATION)
+    assert fi is not None, "the demo facility's Facility Information draft is missing"
+    request = submit.SubmitRequest(
+        version_ids=[fi, _draft_id(facility_id, HMI), _draft_id(facility_id, ERTP)],
+        certifier_name=actor.display_name,
+        certifier_title="Owner",
+        certified=True,
+        key=f"demo-seed-{slug}-hmbp-submit",
+    )
+    submittal_id = db.run(submit.submit, actor, facility_id, request)
+    _accept(submittal_id)
+    return True
+
+
 def seed(actor: Actor, facility_id: int) -> None:
     """The accepted HMBP and the open inventory draft of the demo warehouse (idempotent).
     `actor` is the business's Lead User (who may edit and submit)."""
-    if not _accepted(facility_id):
-        cers_id = db.run(lambda s: s.get(Facility, facility_id)).cers_id
-        _prepare(actor, facility_id, cers_id)
-        fi = _draft_id(facility_id, FACILITY_INFORMATION)
-        assert fi is not None, "the demo facility's Facility Information draft is missing"
-        request = submit.SubmitRequest(
-            version_ids=[fi, _draft_id(facility_id, HMI), _draft_id(facility_id, ERTP)],
-            certifier_name=actor.display_name,
-            certifier_title="Owner",
-            certified=True,
-            key=SUBMIT_KEY,
-        )
-        submittal_id = db.run(submit.submit, actor, facility_id, request)
-        _accept(submittal_id)
+    _accepted_plan(actor, facility_id, WAREHOUSE_SLUG)
     _open_draft(actor, facility_id)
+
+
+def last_march_first(today: dt.date) -> dt.date:
+    """The most recent March 1 before `today` (the demo agency's due date, already past)."""
+    this_year = dt.date(today.year, 3, 1)
+    return this_year if this_year < today else dt.date(today.year - 1, 3, 1)
+
+
+def _overdue(facility_id: int) -> None:
+    def change(session: Session) -> None:
+        with db.transaction(session):
+            due = last_march_first(annual.today_for(session, facility_id))
+            for element in annual.HMBP:
+                slot = _slot(session, facility_id, element)
+                slot.next_due_date = due
+                session.add(slot)
+
+    db.run(change)
+
+
+def seed_overdue(actor: Actor, facility_id: int) -> None:
+    """The yard's accepted HMBP, no draft, due on a March 1 already past (idempotent: the
+    date is set only when the plan is made, so a certified "No change" stays certified)."""
+    if _accepted_plan(actor, facility_id, YARD_SLUG):
+        _overdue(facility_id)

@@ -152,36 +152,43 @@ def start_element(
     Refused when the element already has a draft or is not required for the facility."""
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.EDIT_DRAFT)
-        wanted = _element(element)
-        assert facility.id is not None
-        slot = _locked_slot(session, facility.id, wanted)
-        label = element_label(wanted)
-        if slot.requirement == NOT_REQUIRED and wanted != FACILITY_INFORMATION:
-            raise Conflict(
-                f"{label} is not required for this facility by its Business Activities. "
-                "Change the Business Activities answers first if it should be."
-            )
-        if slot.draft_version_id is not None:
-            raise Conflict(f"{label} already has a draft: open it, or discard it first.")
-        source = _basis(session, facility, slot, basis)
-        draft = new_draft(session, actor, facility, wanted)
-        draft.data = blank_data(wanted)
-        copied = fill(session, actor, source, draft)
-        audit.record(
-            session,
-            actor_user_id=actor.user_id,
-            event=AuditEventType.ELEMENT_DRAFT_STARTED,
-            subject_type="element_version",
-            subject_id=draft.id or 0,
-            after={
-                "facility_id": facility.id,
-                "element": wanted,
-                "from_version_id": source.id if source else None,
-                "rows": copied,
-            },
-            client_ip=actor.client_ip,
+        return start_in(session, actor, facility, element, basis)
+
+
+def start_in(
+    session: Session, actor: Actor, facility: Facility, element: object, basis: object
+) -> int:
+    """`start_element` inside the caller's transaction, for a facility already checked."""
+    wanted = _element(element)
+    assert facility.id is not None
+    slot = _locked_slot(session, facility.id, wanted)
+    label = element_label(wanted)
+    if slot.requirement == NOT_REQUIRED and wanted != FACILITY_INFORMATION:
+        raise Conflict(
+            f"{label} is not required for this facility by its Business Activities. "
+            "Change the Business Activities answers first if it should be."
         )
-        return draft.id or 0
+    if slot.draft_version_id is not None:
+        raise Conflict(f"{label} already has a draft: open it, or discard it first.")
+    source = _basis(session, facility, slot, basis)
+    draft = new_draft(session, actor, facility, wanted)
+    draft.data = blank_data(wanted)
+    copied = fill(session, actor, source, draft)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        event=AuditEventType.ELEMENT_DRAFT_STARTED,
+        subject_type="element_version",
+        subject_id=draft.id or 0,
+        after={
+            "facility_id": facility.id,
+            "element": wanted,
+            "from_version_id": source.id if source else None,
+            "rows": copied,
+        },
+        client_ip=actor.client_ip,
+    )
+    return draft.id or 0
 
 
 def _remove_content(session: Session, version_id: int) -> None:

@@ -33,3 +33,25 @@ def submittal_sent(
         [f"On {when} you submitted the following for {facility}, CERS ID {cers_id}:", *lines],
         after=["Each regulator reviews its elements; you get an email when they decide."],
     )
+
+
+def due_reminder(
+    first_name: str, facility: str, cers_id: int, due: str, days: int, facility_id: int
+) -> Rendered:
+    """To a Lead User or Approver: the facility's annual HMBP certification is due or late."""
+    when = (
+        f"was due on {due} and is overdue"
+        if days < 0
+        else f"is due on {due} ({days} day{'' if days == 1 else 's'} from today)"
+    )
+    return render(
+        f"HMBP annual certification {'overdue' if days < 0 else 'due'}: {facility}",
+        f"Hello {first_name},",
+        [
+            f"The annual Hazardous Materials Business Plan certification of {facility}, "
+            f"CERS ID {cers_id}, {when}.",
+            'If nothing changed, use "No change" on the facility page; otherwise update the '
+            "drafts and submit them as your annual certification.",
+        ],
+        action=("Open the facility", routes.absolute(routes.FACILITY, id=str(facility_id))),
+    )

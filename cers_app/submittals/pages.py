@@ -8,7 +8,13 @@ import reflex as rx
 from cers_app.core import routes
 from cers_app.facilities.state import FacilityPageState
 from cers_app.submittals.drafts import BLANK
-from cers_app.submittals.state import ChangesState, ElementActionsState, ReceiptState, SubmitState
+from cers_app.submittals.state import (
+    ChangesState,
+    ElementActionsState,
+    NoChangeState,
+    ReceiptState,
+    SubmitState,
+)
 from cers_app.ui.forms import ERROR_COLOR, checkbox_field, submit_button, text_field
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
 from cers_app.ui.tables import table
@@ -180,6 +186,79 @@ def submit_link() -> rx.Component:
     )
 
 
+def _no_change_form() -> rx.Component:
+    errors = NoChangeState.errors
+    return rx.form(
+        rx.vstack(
+            rx.text(
+                "Nothing changed since the last accepted business plan? Certify it here: "
+                "Facility Information, the inventory and the plans are submitted again, "
+                "unchanged, as this year's annual certification.",
+                size="2",
+            ),
+            rx.text(SubmitState.statement, size="1", color_scheme="gray"),
+            text_field(
+                "Your name",
+                "certifier_name",
+                errors,
+                id="no-change-name",
+                default_value=NoChangeState.certifier_name,
+                max_length=100,
+            ),
+            text_field(
+                "Your title", "certifier_title", errors, id="no-change-title", max_length=100
+            ),
+            checkbox_field(
+                "I certify that the business plan has not changed and the statement above.",
+                "certified",
+                errors,
+                id="no-change-certified",
+            ),
+            rx.button("No change in HMBP", type="submit", size="3", id="no-change-submit"),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=NoChangeState.send,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def annual_card() -> rx.Component:
+    """The facility page's HMBP due date and, for roles that may, "No change in HMBP"."""
+    due = rx.cond(
+        NoChangeState.due_date != "",
+        rx.text(
+            "HMBP next due: ",
+            rx.text.strong(NoChangeState.due_date),
+            rx.cond(NoChangeState.overdue, rx.badge("overdue", color_scheme="red"), ""),
+            size="2",
+            id="facility-hmbp-due",
+        ),
+        rx.text("The HMBP has no due date yet.", size="2", id="facility-hmbp-due"),
+    )
+    no_change = rx.vstack(
+        rx.heading("No change in HMBP", size="3", as_="h3"),
+        rx.cond(
+            NoChangeState.reason != "",
+            rx.text(NoChangeState.reason, size="2", color_scheme="gray", id="no-change-reason"),
+            _no_change_form(),
+        ),
+        id="no-change-card",
+        spacing="2",
+        width="100%",
+    )
+    return rx.cond(
+        NoChangeState.loaded,
+        card(
+            rx.heading("Annual certification", size="4", as_="h2"),
+            due,
+            rx.cond(NoChangeState.allowed, no_change),
+            id="facility-annual",
+        ),
+    )
+
+
 # ---------------------------------------------------------------- Submit page
 
 
@@ -267,6 +346,42 @@ def _certification() -> rx.Component:
         checkbox_field(
             "I certify the statement above.", "certified", errors, id="submit-certified"
         ),
+        _annual_tick(),
+    )
+
+
+def _annual_tick() -> rx.Component:
+    """Ticked to begin with when the HMBP is due within 90 days (or has no due date)."""
+    due = rx.cond(
+        SubmitState.due_date != "",
+        "The HMBP is next due " + SubmitState.due_date + ".",
+        "The HMBP has no due date yet.",
+    )
+    return rx.vstack(
+        rx.el.label(
+            rx.hstack(
+                rx.el.input(
+                    type="checkbox",
+                    name="annual",
+                    default_checked=SubmitState.annual_default,
+                    class_name="cers-checkbox",
+                    custom_attrs={"id": "submit-annual"},
+                ),
+                rx.text("This is my annual certification", size="2"),
+                spacing="2",
+                align="start",
+            ),
+            html_for="submit-annual",
+        ),
+        rx.text(
+            due,
+            " An annual certification moves the due date to the next year.",
+            size="1",
+            color_scheme="gray",
+            id="submit-due-date",
+        ),
+        spacing="1",
+        width="100%",
     )
 
 

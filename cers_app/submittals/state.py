@@ -13,7 +13,7 @@ from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Permission, requires
 from cers_app.facilities.state import FacilityPageState, element_page, facility_url
-from cers_app.submittals import change_view, drafts, submit
+from cers_app.submittals import change_view, drafts, no_change, submit
 from cers_app.submittals.changes import Changes
 from cers_app.ui.feedback import field_errors, form_values, toast_for
 from cers_app.ui.handlers import handler_actor, page_number
@@ -72,7 +72,7 @@ class ElementActionsState(rx.State):
         toast = rx.toast.success("Draft started.", id="element-started")
         if page and draft_id:
             return [toast, rx.redirect(page)]
-        return [toast, FacilityPageState.load, ElementActionsState.load]
+        return [toast, FacilityPageState.load, ElementActionsState.load, NoChangeState.load]
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
@@ -103,7 +103,67 @@ class ElementActionsState(rx.State):
             rx.toast.success("Draft discarded.", id="element-discarded"),
             FacilityPageState.load,
             ElementActionsState.load,
+            NoChangeState.load,
         ]
+
+
+def receipt_url(facility_id: int | str, submittal_id: int | str) -> str:
+    """The receipt page of one submittal of the facility."""
+    return routes.with_query(
+        routes.FACILITY_SUBMITTED, id=str(facility_id), submittal=str(submittal_id)
+    )
+
+
+class NoChangeState(rx.State):
+    """The facility page's annual certification card: the HMBP due date and "No change"."""
+
+    loaded: bool = False
+    allowed: bool = False
+    reason: str = ""
+    due_date: str = ""
+    overdue: bool = False
+    certifier_name: str = ""
+    errors: dict[str, str] = {}
+    _facility_id: int | None = None
+    _key: str = ""
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def load(self) -> Any:
+        self.loaded, self.allowed, self.reason, self.errors = False, False, "", {}
+        self.due_date, self.overdue = "", False
+        self._facility_id = page_number(self.router.url.query_parameters.get("id", ""))
+        # A new key per page view: a double click of the same form certifies once.
+        self._key = secrets.token_urlsafe(24)
+        try:
+            view = await db.run_async(no_change.no_change_view, handler_actor(), self._facility_id)
+        except DomainError:
+            return None  # the facility page itself explains and leaves
+        self.allowed, self.reason = view.allowed, view.reason
+        self.due_date, self.overdue = view.due_date, view.overdue
+        self.certifier_name = view.certifier_name
+        self.loaded = True
+        return None
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def send(self, form_data: dict[str, str]) -> Any:
+        values = form_values(form_data, "certifier_name", "certifier_title", "certified")
+        request = no_change.NoChangeRequest(
+            certifier_name=values["certifier_name"],
+            certifier_title=values["certifier_title"],
+            certified=values["certified"] == "on",
+            key=self._key,
+        )
+        try:
+            submittal_id = await db.run_async(
+                no_change.certify_no_change, handler_actor(), self._facility_id, request
+            )
+        except DomainError as exc:
+            self.errors = field_errors(exc)
+            return toast_for(exc)
+        self.errors = {}
+        return rx.redirect(receipt_url(self._facility_id or 0, submittal_id))
 
 
 class SubmitState(rx.State):
@@ -115,6 +175,8 @@ class SubmitState(rx.State):
     can_submit: bool = False
     fi_has_draft: bool = False
     certifier_name: str = ""
+    annual_default: bool = False
+    due_date: str = ""
     statement: str = submit.STATEMENT
     errors: dict[str, str] = {}
     _facility_id: int | None = None
@@ -153,6 +215,8 @@ class SubmitState(rx.State):
         self.can_submit = page.can_submit
         self.fi_has_draft = page.fi_has_draft
         self.certifier_name = page.certifier_name
+        self.annual_default = page.annual_default
+        self.due_date = page.due_date
         self.loaded = True
         return None
 
@@ -169,7 +233,7 @@ class SubmitState(rx.State):
             for name, value in form_data.items()
             if name.startswith("comment_") and (number := page_number(name[8:]))
         }
-        values = form_values(form_data, "certifier_name", "certifier_title", "certified")
+        values = form_values(form_data, "certifier_name", "certifier_title", "certified", "annual")
         request = submit.SubmitRequest(
             version_ids=ticked,
             certifier_name=values["certifier_name"],
@@ -177,6 +241,7 @@ class SubmitState(rx.State):
             certified=values["certified"] == "on",
             key=self._key,
             comments=comments,
+            annual=values["annual"] == "on",
         )
         try:
             submittal_id = await db.run_async(
@@ -186,13 +251,7 @@ class SubmitState(rx.State):
             self.errors = field_errors(exc)
             return toast_for(exc)
         self.errors = {}
-        return rx.redirect(
-            routes.with_query(
-                routes.FACILITY_SUBMITTED,
-                id=str(self._facility_id),
-                submittal=str(submittal_id),
-            )
-        )
+        return rx.redirect(receipt_url(self._facility_id or 0, submittal_id))
 
 
 class ReceiptState(rx.State):

@@ -30,7 +30,7 @@ from cers_app.facilities.service import access_facility, is_id
 from cers_app.inventory import copying, findings
 from cers_app.organizations.models import Organization
 from cers_app.organizations.roles import OrgAction, allows
-from cers_app.submittals import change_view, emails, readiness
+from cers_app.submittals import annual, change_items, change_view, emails, readiness
 from cers_app.submittals.changes import LEVEL_LABELS
 from cers_app.submittals.models import Submittal
 
@@ -80,6 +80,8 @@ class SubmitPage:
     elements: list[ReadyElement]
     fi_has_draft: bool
     certifier_name: str
+    annual_default: bool = False
+    due_date: str = ""
     statement: str = STATEMENT
 
 
@@ -91,6 +93,7 @@ class SubmitRequest:
     certified: bool
     key: str
     comments: dict[int, str] = field(default_factory=dict)  # version id -> comment
+    annual: bool = False  # "This is my annual certification": moves the HMBP due date
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ def submit_page(session: Session, actor: Actor, facility_id: object) -> SubmitPa
         assert facility.id is not None
         slots = _slots(session, facility.id)
         regulators = _regulators(session, slots)
+        change_items.refresh(session, facility.id)
+        due = annual.hmbp_due_date(session, facility.id)
         ready: list[ReadyElement] = []
         for slot in slots:
             draft = session.get(ElementVersion, slot.draft_version_id or 0)
@@ -171,6 +176,8 @@ def submit_page(session: Session, actor: Actor, facility_id: object) -> SubmitPa
             elements=ready,
             fi_has_draft=any(e.element == FACILITY_INFORMATION for e in ready),
             certifier_name=actor.display_name,
+            annual_default=annual.annual_by_default(session, facility.id),
+            due_date=due.strftime("%b %d, %Y").replace(" 0", " ") if due else "",
         )
 
 
@@ -280,62 +287,76 @@ def submit(session: Session, actor: Actor, facility_id: object, request: SubmitR
     the same form is sent again)."""
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.SUBMIT)
-        assert facility.id is not None
         key = idempotency.check_key(request.key)
         done = idempotency.recall(session, actor.user_id, key, ACTION)
         if done is not None:
             return done
-        name, title, comments = _check_request(request)
-        slots = _slots(session, facility.id, lock=True)
-        chosen = _ticked(session, slots, request.version_ids)
-        _blocked(session, chosen)
-        now = clock.now()
-        submittal = Submittal(
-            facility_id=facility.id,
-            organization_id=facility.organization_id,
-            submitted_at=now,
-            submitted_by_user_id=actor.user_id,
-            submitter_email=actor.email,
-            certifier_name=name,
-            certifier_title=title,
-            certification_statement=STATEMENT,
-        )
-        session.add(submittal)
-        session.flush()
-        for slot, version in chosen:
-            previous = change_view.previous_of(session, version)
-            version.change_level = change_view.compare_versions(session, version, previous).level
-            version.previous_version_id = previous.id if previous else None
-            version.status = SUBMITTED
-            version.agency_id = slot.agency_id
-            version.submitted_at = now
-            version.submitted_by_user_id = actor.user_id
-            version.submitted_comments = comments.get(version.id or 0, "")
-            version.submittal_id = submittal.id
-            version.updated_at = now
-            version.version += 1
-            slot.last_submitted_version_id = version.id
-            slot.draft_version_id = None
-            session.add(version)
-            session.add(slot)
-        regulators = _regulators(session, slots)
-        audit.record(
-            session,
-            actor_user_id=actor.user_id,
-            event=AuditEventType.FACILITY_SUBMITTED,
-            subject_type="facility_submittal",
-            subject_id=submittal.id or 0,
-            after={
-                "facility_id": facility.id,
-                "elements": [version.element for _, version in chosen],
-                "version_ids": [version.id for _, version in chosen],
-                "certifier": name,
-            },
-            client_ip=actor.client_ip,
-        )
-        _notify(session, actor, facility, submittal, chosen, regulators)
-        idempotency.remember(session, actor.user_id, key, ACTION, submittal.id or 0)
-        return submittal.id or 0
+        submittal_id = submit_in(session, actor, facility, request)
+        idempotency.remember(session, actor.user_id, key, ACTION, submittal_id)
+        return submittal_id
+
+
+def submit_in(session: Session, actor: Actor, facility: Facility, request: SubmitRequest) -> int:
+    """`submit` inside the caller's transaction, for a facility already checked and a key
+    the caller keeps."""
+    assert facility.id is not None
+    name, title, comments = _check_request(request)
+    slots = _slots(session, facility.id, lock=True)
+    chosen = _ticked(session, slots, request.version_ids)
+    _blocked(session, chosen)
+    now = clock.now()
+    kind = annual.ANNUAL if request.annual else annual.CHANGE
+    submittal = Submittal(
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
+        submitted_at=now,
+        submitted_by_user_id=actor.user_id,
+        submitter_email=actor.email,
+        certifier_name=name,
+        certifier_title=title,
+        certification_statement=STATEMENT,
+        kind=kind,
+    )
+    session.add(submittal)
+    session.flush()
+    for slot, version in chosen:
+        previous = change_view.previous_of(session, version)
+        version.change_level = change_view.compare_versions(session, version, previous).level
+        version.previous_version_id = previous.id if previous else None
+        version.status = SUBMITTED
+        version.agency_id = slot.agency_id
+        version.submitted_at = now
+        version.submitted_by_user_id = actor.user_id
+        version.submitted_comments = comments.get(version.id or 0, "")
+        version.submittal_id = submittal.id
+        version.updated_at = now
+        version.version += 1
+        slot.last_submitted_version_id = version.id
+        slot.draft_version_id = None
+        session.add(version)
+        session.add(slot)
+    session.flush()
+    elements = {version.element for _, version in chosen}
+    annual.after_submit(session, facility, kind, elements)
+    change_items.resolve(session, facility.id, elements)
+    regulators = _regulators(session, slots)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        event=AuditEventType.FACILITY_SUBMITTED,
+        subject_type="facility_submittal",
+        subject_id=submittal.id or 0,
+        after={
+            "facility_id": facility.id,
+            "elements": [version.element for _, version in chosen],
+            "version_ids": [version.id for _, version in chosen],
+            "certifier": name,
+            "kind": kind,
+        },
+        client_ip=actor.client_ip,
+    )
+    _notify(session, actor, facility, submittal, chosen, regulators)
+    return submittal.id or 0
 
 
 def receipt(session: Session, actor: Actor, facility_id: object, submittal_id: object) -> Receipt:

@@ -1,10 +1,12 @@
 """Submitted business plans the submitting journeys start from, made through the services on
 the server's database: `python -m tests.e2e.submittal_setup '<json steps>'` in the server's
 environment. It adds to the steps of `inventory_setup` a whole first submittal (Facility
-Information, one material, the site map and both plans) and a count of submittals."""
+Information, one material, the site map and both plans), its acceptance with the due date
+already past, and a count of submittals."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import sys
 from typing import Any
@@ -12,10 +14,12 @@ from typing import Any
 from sqlmodel import func, select
 
 from cers_app.core import db
+from cers_app.core.codes import ACCEPTED
 from cers_app.facilities import business_activities
 from cers_app.facilities import service as facility_service
+from cers_app.facilities.models import ElementVersion, FacilityElement
 from cers_app.inventory import service as inventory
-from cers_app.submittals import documents, drafts, submit
+from cers_app.submittals import annual, documents, drafts, submit
 from cers_app.submittals.models import Submittal
 from tests.e2e import facility_setup, inventory_setup
 from tests.unit.facilities.county import OWNER
@@ -68,6 +72,28 @@ def submitted_hmbp(lead: str, facility_id: int, material: dict[str, str]) -> dic
     return {"submittal_id": db.run(submit.submit, actor, facility_id, request)}
 
 
+def accepted_overdue(facility_id: int, days_late: int = 30) -> dict[str, Any]:
+    """The regulator accepted the facility's last HMBP submittal and its due date passed
+    `days_late` days ago; both written directly (there is no review service yet)."""
+
+    def change(session) -> str:
+        with db.transaction(session):
+            due = annual.today_for(session, facility_id) - dt.timedelta(days=days_late)
+            for slot in session.exec(
+                select(FacilityElement).where(FacilityElement.facility_id == facility_id)
+            ):
+                if slot.element not in annual.HMBP or slot.last_submitted_version_id is None:
+                    continue
+                version = session.get(ElementVersion, slot.last_submitted_version_id)
+                version.status = ACCEPTED
+                slot.last_accepted_version_id = version.id
+                slot.next_due_date = due
+                session.add_all([version, slot])
+            return due.isoformat()
+
+    return {"due": db.run(change)}
+
+
 def submittals(facility_id: int) -> dict[str, Any]:
     """How many times the facility was submitted."""
     count = db.run(
@@ -78,7 +104,12 @@ def submittals(facility_id: int) -> dict[str, Any]:
     return {"count": int(count)}
 
 
-STEPS = {**inventory_setup.STEPS, "submitted_hmbp": submitted_hmbp, "submittals": submittals}
+STEPS = {
+    **inventory_setup.STEPS,
+    "submitted_hmbp": submitted_hmbp,
+    "accepted_overdue": accepted_overdue,
+    "submittals": submittals,
+}
 
 
 def setup(server: Any, *steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -20,9 +20,10 @@ from cers_app.core import db
 from cers_app.core.passwords import verify_secret
 from cers_app.core.permissions import Permission, Portal
 from cers_app.core.settings import PROJECT_ROOT, get_settings, reload_settings
+from cers_app.facilities.models import Facility
 from cers_app.inventory import demo_rows, demo_upload
 from cers_app.organizations.models import Organization, OrgMember
-from cers_app.submittals import demo_hmbp
+from cers_app.submittals import annual, demo_hmbp, no_change
 from tests import helpers
 from tests.unit import support
 
@@ -38,7 +39,14 @@ ACCOUNT_ARGS = [
     "--security-answer",
     "Lincoln Elementary",
 ]
-COMMANDS = ["migrate", "seed-demo", "create-admin", "create-regulator-user", "mail-retry"]
+COMMANDS = [
+    "migrate",
+    "seed-demo",
+    "create-admin",
+    "create-regulator-user",
+    "mail-retry",
+    "send-reminders",
+]
 
 
 def _run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
@@ -221,13 +229,36 @@ def test_it_seeds_the_same_rows_when_run_twice(database):
     assert _demo_rows() == first_rows
     assert first["user_account"] == len(demo.DEMO_USERS) and first["agency"] == 2
     assert first["organization"] == 2 and first["org_member"] == 6
-    assert first["facility"] == len(demo.FACILITIES) == 3
-    # the warehouse's rows twice: in its accepted inventory and in the draft copied from it
-    warehouse = 2 * len(demo_hmbp.ROWS)
-    assert first["inventory_item"] == len(demo_rows.ROWS) + len(demo_upload.ROWS) + warehouse
-    assert (len(demo_rows.ROWS), len(demo_upload.ROWS), warehouse) == (51, 9, 6)
-    assert first["facility_submittal"] == 1  # the warehouse's accepted business plan
+    assert first["facility"] == len(demo.FACILITIES) == 4
+    # the warehouse's rows twice: in its accepted inventory and in the draft copied from it;
+    # the yard's once (no draft)
+    warehouse, yard = 2 * len(demo_hmbp.ROWS), len(demo_hmbp.ROWS)
+    assert first["inventory_item"] == (
+        len(demo_rows.ROWS) + len(demo_upload.ROWS) + warehouse + yard
+    )
+    assert (len(demo_rows.ROWS), len(demo_upload.ROWS), warehouse, yard) == (51, 9, 6, 3)
+    assert first["facility_submittal"] == 2  # the warehouse's and the yard's accepted plans
     assert first["inventory_import"] == 1  # the plating shop's workbook, imported once
+
+
+def test_it_seeds_an_overdue_plan_ready_for_no_change(database):
+    result = _run("seed-demo")
+    again = _run("seed-demo")
+
+    yard = demo.OVERDUE_FACILITY.name
+    assert f"overdue for its annual certification (use No change in HMBP): {yard}" in (
+        result.stdout
+    )
+    assert yard in again.stdout
+
+    def state(session):
+        facility_id = session.exec(select(Facility.id).where(Facility.name == yard)).one()
+        due = annual.hmbp_due_date(session, facility_id)
+        return due, annual.today_for(session, facility_id), no_change.refusal(session, facility_id)
+
+    due, today, refusal = db.run(state)
+    assert due == demo_hmbp.last_march_first(today) and due < today
+    assert (due.month, due.day) == (3, 1) and refusal == ""
 
 
 def _demo_rows():

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from cers_app.core import db
 from cers_app.facilities import service as facility_service
+from cers_app.facilities.models import ElementVersion, FacilityElement
 from cers_app.inventory.models import InventoryItem
 from cers_app.submittals import documents, drafts, submit
 from tests.unit.facilities import county as yolo
@@ -105,3 +106,48 @@ def item_ids(facility_id: int, element: int = HMI) -> list[int]:
             )
         )
     )
+
+
+def reviewed(facility_id: int, status: int = 4, comments: str = "") -> None:
+    """The regulator's decision on the last submitted HMBP (no review service yet): Accepted
+    (4) makes each version the element's last accepted one; Not Accepted (5) keeps `comments`."""
+
+    def change(session):
+        with db.transaction(session):
+            for slot in yolo.elements(facility_id).values():
+                version_id = slot.last_submitted_version_id
+                if slot.element not in (FI, HMI, ERTP) or version_id is None:
+                    continue
+                version = session.get(ElementVersion, version_id)
+                version.status, version.review_comments = status, comments
+                session.add(version)
+                row = session.get(FacilityElement, slot.id)
+                row.regulator_comments = comments
+                if status == 4:
+                    row.last_accepted_version_id = version_id
+                session.add(row)
+
+    db.run(change)
+
+
+def accepted_plan(lead: Person, approver: Person, facility_id: int) -> int:
+    """A facility whose first HMBP was submitted and accepted; returns the submittal's id."""
+    prepare(lead, facility_id)
+    submittal_id = submitted(approver, facility_id)
+    reviewed(facility_id)
+    return submittal_id
+
+
+def set_due(facility_id: int, due) -> None:
+    """Give the facility's FI, HMI and ERTP this due date directly (tests of what reads it)."""
+
+    def change(session):
+        with db.transaction(session):
+            for slot in session.exec(
+                select(FacilityElement).where(FacilityElement.facility_id == facility_id)
+            ):
+                if slot.element in (FI, HMI, ERTP):
+                    slot.next_due_date = due
+                    session.add(slot)
+
+    db.run(change)

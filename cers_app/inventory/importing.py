@@ -5,8 +5,9 @@
 `sheet_read` and stages its problems and the rows it would import in batches of short
 transactions, so other people keep saving while a big file is read (SQLite has one writer).
 `confirm_import` then changes the draft in ONE short transaction holding the draft's row
-lock: the columns, findings and threshold sentences it stores were computed beforehand, the
-rows go in with bulk inserts, and nothing is left half done if anything fails.
+lock: the columns, findings and threshold sentences it stores were computed beforehand (by
+`import_plan`), the rows go in with bulk inserts (`insert_many`), and nothing is left half
+done if anything fails.
 
 Modes: Append adds the file's rows; Replace removes the draft's rows and adds the file's;
 Merge matches a file row to a draft row by location and CAS number (else location and
@@ -24,12 +25,11 @@ import os
 import secrets
 import socket
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -51,18 +51,30 @@ from cers_app.inventory.import_models import (
     InventoryImportProblem,
     InventoryImportRow,
 )
-from cers_app.inventory.models import NO_FINDINGS_RANK, InventoryFinding, InventoryItem
-from cers_app.inventory.rules import LEVEL_RANK, Finding, RuleSettings, validate_row
+from cers_app.inventory.import_plan import (
+    ADD,
+    APPEND,
+    BATCH_ROWS,
+    MERGE,
+    REPLACE,
+    UPDATE,
+    Existing,
+    Planned,
+    Planner,
+    Prepared,
+    existing_rows,
+    prepare,
+)
+from cers_app.inventory.models import InventoryFinding, InventoryItem
+from cers_app.inventory.rules import RuleSettings
 from cers_app.inventory.service import HMI, NO_DRAFT
 from cers_app.inventory.sheet_read import SheetProblem, SheetReading, UnreadableFile
-from cers_app.inventory.thresholds import LocalThresholds, Material, assess
+from cers_app.inventory.thresholds import LocalThresholds
 from cers_app.inventory.units import abbreviation
-from cers_app.inventory.values import row_of
 from cers_app.organizations.roles import OrgAction
 
 logger = logging.getLogger(__name__)
 
-APPEND, REPLACE, MERGE = "append", "replace", "merge"
 MODES = (APPEND, REPLACE, MERGE)
 QUEUED, READING, READY, REFUSED = "queued", "reading", "ready", "refused"
 IMPORTING, IMPORTED, FAILED, CANCELLED = "importing", "imported", "failed", "cancelled"
@@ -77,9 +89,7 @@ STATUS_LABELS = {
     FAILED: "Failed",
     CANCELLED: "Cancelled",
 }
-ADD, UPDATE, UNCHANGED = "add", "update", "unchanged"
 LEASE_SECONDS = 60
-BATCH_ROWS = 1000
 PROGRESS_SECONDS = 0.5  # at most this often a reading worker writes its progress
 _ID_CHUNK = 5000  # ids per IN (...) list: under SQLite's limit on bound parameters
 TEMPLATE_NAME = "OpenCERS_HMI_Template.xlsx"
@@ -548,10 +558,10 @@ class _Stager:
     only a batch of them is in memory at a time. Rows stop being staged once a problem
     means the file will be refused (unless only the valid rows are wanted)."""
 
-    def __init__(self, claim: _Claim, worker: str, existing: Sequence[_Existing]) -> None:
+    def __init__(self, claim: _Claim, worker: str, existing: Sequence[Existing]) -> None:
         self.claim = claim
         self.worker = worker
-        self.planner = _Planner(claim.mode, existing)
+        self.planner = Planner(claim.mode, existing)
         self.given = 0
         self.staged = 0
 
@@ -618,7 +628,83 @@ def _stage_batch(session: Session, import_id: int, worker: str, model, records: 
     """Insert one batch of staged records in its own short transaction, renewing the lease."""
     with transaction(session):
         _renew(session, import_id, worker)
-        session.connection().execute(cast(sa.Table, model.__table__).insert(), records)
+        insert_many(session.connection(), cast(sa.Table, model.__table__), records)
+
+
+_UNSET = object()
+
+
+def insert_many(
+    connection: sa.Connection,
+    table: sa.Table,
+    rows: list[dict[str, Any]],
+    json_text: Collection[str] = (),
+) -> None:
+    """Insert `rows` (dicts with the same keys, naming every column that has a default)
+    with one executemany of the driver (SQLite) or one COPY (PostgreSQL): what
+    `connection.execute(table.insert(), rows)` does, without its work per row and value.
+    Each value is made ready by its column's type as SQLAlchemy would, a value repeated
+    from the row before (a timestamp) once.
+    The JSON columns named in `json_text` hold JSON text already
+    (`import_plan.stored_json`)."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    dialect = connection.dialect
+    compiled = table.insert().compile(dialect=dialect, column_keys=keys, for_executemany=True)
+    if sorted(compiled.binds) != sorted(keys) or compiled.returning:
+        # A column left to its default, or a bind SQLAlchemy names itself: its own way.
+        connection.execute(table.insert(), rows)
+        return
+    names = compiled.positiontup or keys
+    if len(names) > 1:
+        columns: list[Sequence[Any]] = list(zip(*map(itemgetter(*names), rows), strict=True))
+    else:
+        columns = [[row[names[0]] for row in rows]]
+    for at, name in enumerate(names):
+        if name in json_text:
+            continue  # text goes in as it is (PostgreSQL casts it to JSON)
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            columns[at] = _processed(columns[at], process)
+    values = zip(*columns, strict=True)
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        # COPY: PostgreSQL parses and plans an INSERT for every row of an executemany,
+        # which costs more than everything else done for the row here.
+        _copy(connection, table, names, values)
+    elif compiled.positiontup:
+        connection.exec_driver_sql(compiled.string, list(values))
+    else:
+        named = [dict(zip(names, row, strict=True)) for row in values]
+        connection.exec_driver_sql(compiled.string, named)
+
+
+def _copy(
+    connection: sa.Connection, table: sa.Table, names: Sequence[str], rows: Iterable[tuple]
+) -> None:
+    """COPY `rows` (values ready for the driver, in the order of `names`) into `table`, in
+    the connection's transaction (psycopg)."""
+    quote = connection.dialect.identifier_preparer.quote
+    statement = (
+        f"COPY {connection.dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(name) for name in names)}) FROM STDIN"
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row(row)
+
+
+def _processed(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
+    done: list[Any] = []
+    last: Any = _UNSET
+    made: Any = None
+    for value in values:
+        if value is not last:
+            last, made = value, process(value)
+        done.append(made)
+    return done
 
 
 def _stage_problems(
@@ -641,7 +727,7 @@ def _stage_problems(
 
 
 def _stage_rows(
-    session: Session, import_id: int, worker: str, rows: list[_Planned], start: int
+    session: Session, import_id: int, worker: str, rows: list[Planned], start: int
 ) -> None:
     records = [
         {
@@ -656,287 +742,21 @@ def _stage_rows(
     _stage_batch(session, import_id, worker, InventoryImportRow, records)
 
 
-# ---------------------------------------------------------------- planning
-
-
-@dataclass(frozen=True)
-class _Existing:
-    """A row of the draft as the import sees it."""
-
-    id: int
-    version: int
-    data: dict[str, Any]
-    chemical_id: int | None
-    cas: str
-    reportable: str
-
-
-@dataclass(frozen=True)
-class _Planned:
-    sheet_row: int
-    action: str
-    given: dict[str, str]
-    values: dict[str, str]  # every field as it will be stored
-    target: _Existing | None  # the row updated (Merge) or replaced (Replace keeps its link)
-
-
-@dataclass
-class _Plan:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-
-
-def _draft_rows(session: Session, version_id: int, mode: str) -> list[_Existing]:
-    with transaction(session):
-        return _draft_rows_in(session, version_id, mode)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _match_keys(data: Mapping[str, Any]) -> list[tuple]:
-    """The keys a draft row can be matched by, with and without its location (a file
-    without a location column matches on the rest)."""
-    location = _fold(str(data.get("ChemicalLocation", "")))
-    keys: list[tuple] = [(location, "name", _fold(str(data.get("CommonName", ""))))]
-    cas = str(data.get("CASNumber", ""))
-    if cas:
-        keys.append((location, "cas", cas))
-    return keys + [(None, *key[1:]) for key in keys]
-
-
-def _file_key(given: Mapping[str, str]) -> tuple:
-    location = _fold(given["ChemicalLocation"]) if "ChemicalLocation" in given else None
-    if given.get("CASNumber"):
-        return (location, "cas", given["CASNumber"])
-    return (location, "name", _fold(given.get("CommonName", "")))
-
-
-class _Matcher:
-    """Merge matching: each draft row is matched at most once, first come first served, so
-    a material listed twice at one location matches two rows."""
-
-    def __init__(self, existing: Sequence[_Existing]) -> None:
-        self._free: dict[tuple, deque[_Existing]] = defaultdict(deque)
-        for row in existing:
-            for key in _match_keys(row.data):
-                self._free[key].append(row)
-        self._taken: set[int] = set()
-
-    def take(self, given: Mapping[str, str]) -> _Existing | None:
-        queue = self._free.get(_file_key(given))
-        while queue:
-            row = queue.popleft()
-            if row.id not in self._taken:
-                self._taken.add(row.id)
-                return row
-        return None
-
-
-class _Planner:
-    """What each file row does to the draft, planned row by row; `plan` keeps the counts."""
-
-    def __init__(self, mode: str, existing: Sequence[_Existing]) -> None:
-        self.mode = mode
-        self.plan = _Plan(removed=len(existing) if mode == REPLACE else 0)
-        self.matcher = _Matcher(existing) if mode != APPEND and existing else None
-
-    def add(self, given_rows: Iterable[tuple[int, dict[str, str]]]) -> list[_Planned]:
-        """Plan more rows of the file (in the file's order) and count them."""
-        plan, matcher = self.plan, self.matcher
-        planned: list[_Planned] = []
-        for sheet_row, given in given_rows:
-            target = matcher.take(given) if matcher else None
-            if self.mode == MERGE and target is not None:
-                before = findings.full(target.data)
-                values = {**before, **given}
-                changed = findings.compact(values) != findings.compact(before)
-                action = UPDATE if changed else UNCHANGED
-                plan.updated += changed
-                plan.unchanged += not changed
-            else:
-                # Stored values as given: sync_columns compacts them, missing fields are empty.
-                values, action = given, ADD
-                plan.added += 1
-            planned.append(_Planned(sheet_row, action, given, values, target))
-        return planned
-
-
 # ---------------------------------------------------------------- confirming
 
 
-@dataclass
-class _Prepared:
-    """Everything the final transaction writes, computed before it starts."""
-
-    fingerprint: dict[int, int]  # the draft's rows (id -> version) it was computed from
-    settings: RuleSettings
-    local: LocalThresholds
-    plan: _Plan
-    removed_ids: list[int] = field(default_factory=list)
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    insert_findings: list[list[dict[str, Any]]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    update_findings: list[dict[str, Any]] = field(default_factory=list)
-    sentences: list[dict[str, Any]] = field(default_factory=list)  # untouched rows
+def _draft_rows(session: Session, version_id: int, mode: str) -> list[Existing]:
+    with transaction(session):
+        return existing_rows(session, version_id, mode)
 
 
-def _finding_dicts(found: list[Finding], version_id: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "element_version_id": version_id,
-            "position": position,
-            "code": finding.code,
-            "level": finding.level,
-            "fields": " ".join(finding.fields),
-            "message": finding.message[:600],
-        }
-        for position, finding in enumerate(found)
-    ]
-
-
-def _rank(found: list[Finding]) -> int:
-    return min((LEVEL_RANK.get(f.level, NO_FINDINGS_RANK) for f in found), default=NO_FINDINGS_RANK)
-
-
-class _Assessed:
-    """The rows the threshold sentences are computed from, turned into `Material`s a batch
-    at a time so that no more than a batch of whole rows is kept for them."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.pending: list[SimpleNamespace] = []
-        self.materials: list[Material] = []
-
-    def add(self, item_id: int, row: dict[str, str], chemical_id: int | None, cas: str) -> None:
-        """Add a row (read by `values.row_of`) under its id (provisional for new rows)."""
-        self.pending.append(SimpleNamespace(id=item_id, data=row, chemical_id=chemical_id, cas=cas))
-        if len(self.pending) >= BATCH_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        items = cast(list[InventoryItem], self.pending)
-        self.materials += findings.materials(self.session, items, rows_read=True)
-        self.pending = []
-
-    def sentences(self, local: LocalThresholds) -> dict[int, str]:
-        """The threshold sentence of every row added, by id."""
-        self._flush()
-        return assess(self.materials, local)
-
-
-def _prepare(
-    session: Session,
-    job: InventoryImport,
-    user_id: int | None,
-) -> _Prepared:
-    """Plan the staged rows against the draft as it is now and compute every stored value:
-    columns, findings and the threshold sentences of the whole draft. The staged rows are
-    read a batch at a time, so only the values to be stored are kept, not every row's
-    staged copy too."""
+def _prepare(session: Session, job: InventoryImport, user_id: int | None) -> Prepared:
+    """`import_plan.prepare` under the draft's rule settings and local thresholds as they
+    are now."""
     draft = session.get(ElementVersion, job.element_version_id)
     assert draft is not None
-    existing = _draft_rows_in(session, draft.id or 0, job.mode)
     settings, local = _settings(session, draft)
-    planner = _Planner(job.mode, existing)
-    plan = planner.plan
-    prepared = _Prepared(
-        fingerprint={row.id: row.version for row in existing},
-        settings=settings,
-        local=local,
-        plan=plan,
-    )
-    now = clock.now()
-    version_id = draft.id or 0
-    changed: dict[int, dict[str, Any]] = {}  # updated rows by id
-    assessed = _Assessed(session)
-    new_rows: list[dict[str, Any]] = []
-    for planned in _staged_plan(session, job.id or 0, planner):
-        if planned.action == UNCHANGED:
-            continue
-        columns, row = findings.columns_of(planned.values)
-        found = validate_row(row, settings)
-        common = {**columns, "worst_rank": _rank(found), "finding_count": len(found)}
-        target = planned.target
-        if planned.action == UPDATE and target is not None:
-            changed[target.id] = {
-                "id": target.id,
-                **common,
-                "updated_at": now,
-                "updated_by_user_id": user_id,
-                "version": target.version + 1,
-            }
-            prepared.update_findings += [
-                {**f, "item_id": target.id} for f in _finding_dicts(found, version_id)
-            ]
-            chemical_id = target.chemical_id
-            assess_id = target.id
-        else:
-            chemical_id = target.chemical_id if target is not None else None
-            assess_id = -(len(new_rows) + 1)  # provisional: the row has no id yet
-            new_rows.append(
-                {
-                    "facility_id": job.facility_id,
-                    "element_version_id": version_id,
-                    "chemical_id": chemical_id,
-                    **common,
-                    "created_at": now,
-                    "created_by_user_id": user_id,
-                    "updated_at": now,
-                    "updated_by_user_id": user_id,
-                    "version": 1,
-                }
-            )
-            prepared.insert_findings.append(_finding_dicts(found, version_id))
-        assessed.add(assess_id, row, chemical_id, columns["cas"])
-    kept = [row for row in existing if row.id not in changed] if job.mode != REPLACE else []
-    for row in kept:
-        assessed.add(row.id, row_of(row.data), row.chemical_id, row.cas)
-    sentences = assessed.sentences(local)
-    for index, row in enumerate(new_rows, 1):
-        row["reportable"] = sentences.get(-index, "")[:600]
-    for item_id, row in changed.items():
-        row["reportable"] = sentences.get(item_id, "")[:600]
-    prepared.sentences = [
-        {"id": row.id, "reportable": sentences.get(row.id, "")[:600]}
-        for row in kept
-        if sentences.get(row.id, "")[:600] != row.reportable
-    ]
-    prepared.inserts = new_rows
-    prepared.updates = list(changed.values())
-    prepared.removed_ids = [row.id for row in existing] if job.mode == REPLACE else []
-    return prepared
-
-
-def _draft_rows_in(session: Session, version_id: int, mode: str) -> list[_Existing]:
-    """The draft's rows. Replace keeps none of them, so it reads only what matching needs
-    (from the typed columns, which hold the same values) rather than every row's data."""
-    items = cast(sa.Table, InventoryItem.__table__).c
-    keys = (items.common_name, items.location) if mode == REPLACE else (items.data,)
-    selected = session.execute(
-        sa.select(items.id, items.version, items.chemical_id, items.cas, items.reportable, *keys)
-        .where(items.element_version_id == version_id)
-        .order_by(items.id)
-    )
-    if mode == REPLACE:
-        return [
-            _Existing(
-                item_id,
-                version,
-                {"CommonName": name, "ChemicalLocation": location, "CASNumber": cas},
-                chemical_id,
-                cas,
-                reportable,
-            )
-            for item_id, version, chemical_id, cas, reportable, name, location in selected
-        ]
-    return [
-        _Existing(item_id, version, data, chemical_id, cas, reportable)
-        for item_id, version, chemical_id, cas, reportable, data in selected
-    ]
+    return prepare(session, job, user_id, settings, local)
 
 
 def _fingerprint(session: Session, version_id: int) -> dict[int, int]:
@@ -955,7 +775,7 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + _ID_CHUNK]
 
 
-def _apply(session: Session, version_id: int, prepared: _Prepared) -> None:
+def _apply(session: Session, version_id: int, prepared: Prepared) -> None:
     """Write a prepared import into the (locked) draft: bulk statements only."""
     if prepared.removed_ids:
         session.execute(
@@ -986,26 +806,30 @@ def _apply(session: Session, version_id: int, prepared: _Prepared) -> None:
         new_ids = _reserve_ids(connection, len(prepared.inserts))
         for item_id, row in zip(new_ids, prepared.inserts, strict=True):
             row["id"] = item_id
+        first = 0
         for start in range(0, len(prepared.inserts), BATCH_ROWS):
-            _insert_batch(connection, prepared, new_ids, start)
+            first = _insert_batch(connection, prepared, new_ids, start, first)
 
 
 def _insert_batch(
-    connection: sa.Connection, prepared: _Prepared, new_ids: list[int], start: int
-) -> None:
-    # A batch at a time: the driver's parameters (each row's data as JSON text) for every
-    # row at once would be a big file's whole size again.
+    connection: sa.Connection, prepared: Prepared, new_ids: list[int], start: int, first: int
+) -> int:
+    """Insert the new rows from `start` on, a batch of them, and their findings (from
+    `first` on in `insert_findings`); returns where the next batch's findings start."""
+    # A batch at a time: the driver's parameters for every row at once would be a big
+    # file's whole size again.
     end = start + BATCH_ROWS
-    connection.execute(
-        cast(sa.Table, InventoryItem.__table__).insert(), prepared.inserts[start:end]
-    )
-    rows: list[dict[str, Any]] = []
-    for item_id, found in zip(new_ids[start:end], prepared.insert_findings[start:end], strict=True):
-        for finding in found:
+    items = cast(sa.Table, InventoryItem.__table__)
+    insert_many(connection, items, prepared.inserts[start:end], json_text=("data",))
+    counts = prepared.insert_finding_counts[start:end]
+    rows = prepared.insert_findings[first : first + sum(counts)]
+    at = 0
+    for item_id, count in zip(new_ids[start:end], counts, strict=True):
+        for finding in rows[at : at + count]:
             finding["item_id"] = item_id
-        rows += found
-    if rows:
-        connection.execute(cast(sa.Table, InventoryFinding.__table__).insert(), rows)
+        at += count
+    insert_many(connection, cast(sa.Table, InventoryFinding.__table__), rows)
+    return first + at
 
 
 def _reserve_ids(connection: sa.Connection, count: int) -> list[int]:
@@ -1026,23 +850,6 @@ def _reserve_ids(connection: sa.Connection, count: int) -> list[int]:
     connection.execute(items.update().where(sa.false()).values(version=items.c.version))
     top = connection.execute(sa.select(sa.func.max(items.c.id))).scalar() or 0
     return list(range(top + 1, top + 1 + count))
-
-
-def _staged_plan(session: Session, import_id: int, planner: _Planner) -> Iterator[_Planned]:
-    """The staged rows, in the file's order, planned by `planner` a batch at a time."""
-    rows = cast(sa.Table, InventoryImportRow.__table__).c
-    last = 0
-    while True:
-        batch = session.execute(
-            sa.select(rows.id, rows.sheet_row, rows.data)
-            .where(rows.import_id == import_id, rows.id > last)
-            .order_by(rows.id)
-            .limit(BATCH_ROWS)
-        ).all()
-        if not batch:
-            return
-        last = batch[-1][0]
-        yield from planner.add((sheet_row, dict(data or {})) for _, sheet_row, data in batch)
 
 
 def confirm_import(
@@ -1108,7 +915,7 @@ def _import_step(
     session: Session,
     import_id: int,
     worker: str,
-    prepared: _Prepared,
+    prepared: Prepared,
     user_id: int | None,
     client_ip: str | None,
 ) -> ImportView:

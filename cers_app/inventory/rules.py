@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
+from operator import contains, le
 
 from cers_app.inventory import codes
 from cers_app.inventory.fields import (
@@ -75,7 +77,13 @@ class Row(dict):
         found = self.numbers.get(tag)
         if found is None:
             text = self.get(tag, "")
-            found = _read_number(tag, text) if text else (None, "")
+            if not text:
+                found = _NO_NUMBER
+            else:  # _read_number, inline: this runs for every number of every row
+                key = (tag, text)
+                found = _numbers_read.get(key)
+                if found is None:
+                    found = _read_number(tag, text)
             self.numbers[tag] = found
         return found
 
@@ -88,6 +96,7 @@ class Row(dict):
 _CACHE_LIMIT = 20_000
 _numbers_read: dict[tuple[str, str], tuple[Decimal | None, str]] = {}
 _cas_valid: dict[str, bool] = {}
+_NO_NUMBER: tuple[Decimal | None, str] = (None, "")
 
 
 def _read_number(tag: str, text: str) -> tuple[Decimal | None, str]:
@@ -138,7 +147,7 @@ class Rule:
 
 def _number(row: Row, tag: str) -> Decimal | None:
     """The field's value if it is a storable number, else None (other rules report it)."""
-    return row.number(tag)
+    return (row.numbers.get(tag) or row.read(tag))[0]
 
 
 def _amount(number: Decimal) -> str:
@@ -234,6 +243,8 @@ def _minimally_required(row: Row):
 
 
 def _code_lists(row: Row):
+    if _all_allowed(row):
+        return
     for tag, allowed in _ALLOWED.items():
         value = row.get(tag, "")
         if not value or value in allowed:
@@ -251,10 +262,16 @@ def _code_lists(row: Row):
 
 
 def _numbers(row: Row):
+    # Row.read, inline: every filled number of every row is read here first.
+    get, numbers = row.get, row.numbers
     for tag in _NUMBER_TAGS:
-        if not row.get(tag):
+        text = get(tag)
+        if not text:
             continue
-        number, problem = row.read(tag)
+        found = numbers.get(tag)
+        if found is None:
+            found = numbers[tag] = _numbers_read.get((tag, text)) or _read_number(tag, text)
+        number, problem = found
         if problem:
             yield (tag,), problem
         elif number is not None and number < 0:
@@ -262,6 +279,8 @@ def _numbers(row: Row):
 
 
 def _lengths(row: Row):
+    if _all_short(row):
+        return
     for field in FIELDS:
         if field.kind != TEXT or field.max_length is None:
             continue
@@ -303,10 +322,13 @@ def _largest_container_within_maximum(row: Row):
         )
 
 
+_LEAST_PERCENT = Decimal("0.01")
+
+
 def _component_percent(row: Row):
     for n, tag in enumerate(_PERCENT_TAGS, 1):
         percent = _number(row, tag)
-        if percent is not None and not Decimal("0.01") <= percent <= 100:
+        if percent is not None and not _LEAST_PERCENT <= percent <= 100:
             yield (
                 (tag,),
                 (
@@ -445,7 +467,7 @@ def _curies(row: Row):
 
 
 def _hazard_category(row: Row):
-    if not any(row.get(tag) == codes.YES for tag in HAZARD_TAGS):
+    if codes.YES not in map(row.get, HAZARD_TAGS):
         yield (
             HAZARD_TAGS,
             (
@@ -456,7 +478,7 @@ def _hazard_category(row: Row):
 
 
 def _storage_container(row: Row):
-    if not any(row.get(tag) == codes.YES for tag in CONTAINER_TAGS):
+    if codes.YES not in map(row.get, CONTAINER_TAGS):
         yield (
             CONTAINER_TAGS,
             (
@@ -492,6 +514,31 @@ _NUMBER_TAGS = tuple(f.tag for f in FIELDS if f.kind in (DECIMAL, INTEGER))
 _ALLOWED = {
     f.tag: frozenset(c for c, _ in f.codes) for f in FIELDS if f.kind in (CODE, YESNO, FLAG)
 }
+# The same checks as `_code_lists` and `_lengths` make, for every field at once (the usual
+# row passes both): an empty coded field is allowed, and so is an absent text field.
+_ALLOWED_OR_EMPTY = tuple(allowed | {""} for allowed in _ALLOWED.values())
+_LENGTH_TAGS = tuple(f.tag for f in FIELDS if f.kind == TEXT and f.max_length is not None)
+_LENGTH_LIMITS = tuple(f.max_length for f in FIELDS if f.kind == TEXT and f.max_length is not None)
+
+
+def _all_allowed(row: Row) -> bool:
+    """Whether `_code_lists` finds nothing wrong with the row, found without a loop in
+    Python; False also when it cannot tell (a value that is not text)."""
+    try:
+        return all(map(contains, _ALLOWED_OR_EMPTY, map(row.get, _ALLOWED, repeat(""))))
+    except TypeError:  # an unhashable value: the loop judges it
+        return False
+
+
+def _all_short(row: Row) -> bool:
+    """Whether `_lengths` finds no text too long, found without a loop in Python; False
+    also when it cannot tell."""
+    try:
+        return all(map(le, map(len, map(row.get, _LENGTH_TAGS, repeat(""))), _LENGTH_LIMITS))
+    except TypeError:  # a value without a length: the loop judges it
+        return False
+
+
 _TEXT_LIMITS = tuple((f.tag, f.max_length) for f in FIELDS if f.kind == TEXT and f.max_length)
 _COMPONENT_TAGS = tuple(component_tags(n) for n in COMPONENTS)
 _CODED_TAGS = tuple(f.tag for f in FIELDS if f.kind in (CODE, YESNO, FLAG))
@@ -704,11 +751,28 @@ def validate_row(row: dict[str, str], settings: RuleSettings = DEFAULT_SETTINGS)
     caller that needs the row for more than validating reads it once."""
     row = Row(row)
     found: list[Finding] = []
-    for rule in RULES:
-        level = rule.level_for(settings)
-        for fields, message in rule.check(row):
-            found.append(Finding(rule.code, level, fields, message))
+    for code, level, check in _checks(settings):
+        for fields, message in check(row):
+            found.append(Finding(code, level, fields, message))
     return found
+
+
+_checks_by_settings: dict[RuleSettings, tuple[tuple[str, str, Callable], ...]] = {}
+
+
+def _checks(settings: RuleSettings) -> tuple[tuple[str, str, Callable], ...]:
+    """(code, level, check) of every rule under `settings`, worked out once per settings
+    rather than once per row."""
+    try:
+        checks = _checks_by_settings.get(settings)
+    except TypeError:  # settings that cannot be a key: work them out every time
+        return tuple((rule.code, rule.level_for(settings), rule.check) for rule in RULES)
+    if checks is None:
+        checks = tuple((rule.code, rule.level_for(settings), rule.check) for rule in RULES)
+        if len(_checks_by_settings) >= 64:
+            _checks_by_settings.clear()
+        _checks_by_settings[settings] = checks
+    return checks
 
 
 def worst_level(findings: list[Finding] | tuple[Finding, ...]) -> str:

@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +32,7 @@ from cers_app.inventory.fields import (
     FIELD_BY_TAG,
     FLAG,
     INTEGER,
+    TAGS,
     TEXT,
     YESNO,
     FieldDef,
@@ -570,8 +571,13 @@ def _keep_rows(batch: list[SheetRow], reading: SheetReading) -> None:
     reading.rows.extend(batch)
 
 
+_CHUNK_ROWS = 500  # rows checked together, a column at a time
+
+
 class _RowReader:
-    """Checks the rows below the heading row, one at a time, into `reading`."""
+    """Checks the rows below the heading row into `reading`, a chunk of rows at a time:
+    their cells are cleaned column by column, and only a row with a problem is looked at
+    again cell by cell, which says what is wrong."""
 
     def __init__(
         self, mapped: list[_Mapped], cers_id: str, header: int, reading: SheetReading
@@ -579,11 +585,13 @@ class _RowReader:
         self.by_tag = {item.tag: item for item in mapped}
         self.need = max(item.index for item in mapped) + 1
         self.cleaner = _Cleaner(mapped)
+        self.columns = _Columns(mapped)
         self.cers_id = cers_id
         self.header = header
         self.reading = reading
         self.bad: set[int] = set()
         self.matched = 0
+        self.batch: list[SheetRow] = []
 
     def read(
         self,
@@ -595,19 +603,20 @@ class _RowReader:
     ) -> None:
         """Read every remaining row of `sheet`, handing good rows to `on_batch`."""
         reading = self.reading
-        batch: list[SheetRow] = []
+        chunk: list[list[object]] = []
+        first = 1
         offset = 0
         for offset, cells in enumerate(sheet, start=1):
             if on_progress is not None and offset % PROGRESS_EVERY == 0:
                 on_progress(offset, total)
-            good = self.row(offset, cells)
-            if good is not None:
-                batch.append(good)
-                if len(batch) >= batch_rows:
-                    on_batch(batch, reading)
-                    batch = []
-        if batch:
-            on_batch(batch, reading)
+            chunk.append(cells)
+            if len(chunk) >= _CHUNK_ROWS:
+                self.check(first, chunk, on_batch, batch_rows)
+                first, chunk = offset + 1, []
+        self.check(first, chunk, on_batch, batch_rows)
+        if self.batch:
+            on_batch(self.batch, reading)
+            self.batch = []
         total = max(total, offset)
         if on_progress is not None:
             on_progress(total, total)
@@ -624,30 +633,63 @@ class _RowReader:
             )
         reading.bad_rows = frozenset(self.bad)
 
-    def row(self, offset: int, cells: list[object]) -> SheetRow | None:
-        """The checked row `offset` rows below the heading row; None when it is skipped
-        or has problems (recorded in the reading)."""
-        if len(cells) < self.need:
-            cells = [*cells, *[""] * (self.need - len(cells))]
-        by_tag = self.by_tag
-        cersid_col, name_col = by_tag[CERSID], by_tag["CommonName"]
-        cersid, name = cell_text(cells[cersid_col.index]), cell_text(cells[name_col.index])
-        if not cersid and not name:
-            return None
-        row = self.header + 1 + offset
-        reading = self.reading
-        reading.data_rows += 1
-        if cersid != self.cers_id:
-            self.bad.add(row)
-            reading.problems.append(_cersid_problem(row, cersid_col, cersid, self.cers_id))
-            return None
-        self.matched += 1
+    def check(
+        self,
+        first: int,
+        chunk: list[list[object]],
+        on_batch: Callable[[list[SheetRow], SheetReading], None],
+        batch_rows: int,
+    ) -> None:
+        """Check the rows `chunk` (from the `first`th row below the heading row on), in
+        order: good rows go to `on_batch` in lists of `batch_rows`, problems to the
+        reading."""
+        need, cers_id = self.need, self.cers_id
+        cersid_col, name_col = self.by_tag[CERSID], self.by_tag["CommonName"]
+        cersid_at, name_at = cersid_col.index, name_col.index
+        # (sheet row, cells, CERSID or common name, position among this facility's rows)
+        seen: list[tuple[int, list[object], str, int]] = []
+        mine: list[list[object]] = []
+        for row, cells in enumerate(chunk, start=self.header + 1 + first):
+            if len(cells) < need:
+                cells = [*cells, *[""] * (need - len(cells))]
+            cell, named = cells[cersid_at], cells[name_at]
+            cersid = cell.strip() if cell.__class__ is str else cell_text(cell)  # type: ignore[union-attr]
+            name = named.strip() if named.__class__ is str else cell_text(named)  # type: ignore[union-attr]
+            if not cersid and not name:
+                continue
+            if cersid != cers_id:
+                seen.append((row, cells, cersid, -1))
+            else:
+                seen.append((row, cells, name, len(mine)))
+                mine.append(cells)
+        cleaned, doubtful = self.columns.clean(mine)
+        reading, batch, present = self.reading, self.batch, self.columns.present
+        for row, cells, text, position in seen:
+            reading.data_rows += 1
+            if position < 0:
+                self.bad.add(row)
+                reading.problems.append(_cersid_problem(row, cersid_col, text, cers_id))
+                continue
+            self.matched += 1
+            values = cleaned[position]
+            if not text or position in doubtful:
+                values = self.checked(row, cells)
+                if values is None:
+                    continue
+            batch.append(SheetRow(row, values, present))
+            if len(batch) >= batch_rows:
+                on_batch(batch, reading)
+                self.batch = batch = []
+
+    def checked(self, row: int, cells: list[object]) -> dict[str, str] | None:
+        """A row's stored values checked cell by cell; None when it has problems (recorded
+        in the reading)."""
         texts, cleaned, errors = self.cleaner.clean(cells)
-        if errors or not name or _ILLEGAL.search("".join(texts.values())):
+        if errors or not texts.get("CommonName") or _ILLEGAL.search("".join(texts.values())):
             self.bad.add(row)
-            reading.problems.extend(_row_problems(row, cells, texts, errors, by_tag))
+            self.reading.problems.extend(_row_problems(row, cells, texts, errors, self.by_tag))
             return None
-        return SheetRow(row, cleaned, self.cleaner.present)
+        return cleaned
 
 
 def _cersid_problem(row: int, column: _Mapped, cersid: str, cers_id: str) -> SheetProblem:
@@ -670,6 +712,12 @@ def _cersid_problem(row: int, column: _Mapped, cersid: str, cers_id: str) -> She
 _CACHE_LIMIT = 4096
 
 
+def _is_plain_text(item: _Mapped) -> bool:
+    """Whether the column holds text that is stored as typed (only its length is checked)."""
+    assert item.field is not None
+    return item.field.kind == TEXT and not (item.tag == "CASNumber" or item.tag.endswith("CAS"))
+
+
 class _Cleaner:
     """`values.clean` for the columns a sheet has, cell by cell. Coded, Yes/No, numeric
     and CAS values repeat down a sheet, so their cleaned form is remembered (up to a
@@ -683,11 +731,9 @@ class _Cleaner:
         for item in present:
             definition = item.field
             assert definition is not None
-            plain_text = definition.kind == TEXT and not (
-                item.tag == "CASNumber" or item.tag.endswith("CAS")
-            )
             limit = definition.max_length or 1 << 30
-            self.specs.append((item.index, item.tag, definition, limit, None if plain_text else {}))
+            cache = None if _is_plain_text(item) else {}
+            self.specs.append((item.index, item.tag, definition, limit, cache))
 
     def clean(
         self, cells: list[object]
@@ -717,6 +763,140 @@ class _Cleaner:
             if why:
                 errors.append((tag, why))
         return texts, cleaned, errors
+
+
+class _Columns:
+    """`values.clean` of the columns a sheet has, for a chunk of rows a column at a time.
+    `clean` gives every row's stored values and the rows it cannot vouch for: those with
+    a value that cannot be stored, a forbidden character, or a text too long. Those rows
+    are checked again cell by cell (`_Cleaner`), which says what is wrong."""
+
+    def __init__(self, mapped: list[_Mapped]) -> None:
+        order = {tag: position for position, tag in enumerate(TAGS)}
+        present = sorted(
+            (item for item in mapped if item.field is not None), key=lambda item: order[item.tag]
+        )
+        self.present = frozenset(item.tag for item in present)
+        self.tags = tuple(item.tag for item in present)
+        # Absent columns are empty on every row; with every column there is nothing to add.
+        self.base = values.clean({})[0] if len(present) < len(TAGS) else None
+        self.cleaners = [(item.index, _column_cleaner(item)) for item in present]
+
+    def clean(self, rows: list[list[object]]) -> tuple[list[dict[str, str]], set[int]]:
+        """(the stored values of every field, by row; the positions of the rows to check
+        cell by cell). Every row has a cell in every column the sheet maps."""
+        if not rows:
+            return [], set()
+        doubtful: set[int] = set()
+        columns = list(zip(*rows, strict=False))
+        stored = [clean(columns[index], doubtful) for index, clean in self.cleaners]
+        tags, base = self.tags, self.base
+        if base is None:
+            made = [dict(zip(tags, row, strict=True)) for row in zip(*stored, strict=True)]
+            return made, doubtful
+        made = []
+        for row in zip(*stored, strict=True):
+            row_values = base.copy()
+            row_values.update(zip(tags, row, strict=True))
+            made.append(row_values)
+        return made, doubtful
+
+
+_ColumnClean = Callable[[Sequence[object], set[int]], list[str]]
+
+
+def _float_number(definition: FieldDef) -> Callable[[float], str | None]:
+    """`clean_value` of a number cell for a number field, straight from the float: its
+    stored value when it fits the field, else None (then `clean_value` says why).
+
+    A float's text (`cell_text`) is already as stored: no sign, no zeros leading (but
+    "0.") or trailing, the shortest digits that give the float back. Only floats below
+    1e15 are taken: their text has no exponent.
+    """
+    integer = definition.kind == INTEGER
+    decimals, digits = definition.decimals, definition.digits
+
+    def number(cell: float) -> str | None:
+        if not 0 <= cell < 1e15:  # negative, big, or not a number at all
+            return None
+        if cell.is_integer():
+            text = str(int(cell))
+            total, after = len(text), 0
+        else:
+            text = repr(cell)
+            if "e" in text:  # below 1e-4
+                return None
+            whole, _, fraction = text.partition(".")
+            after = len(fraction)
+            total = len(whole) + after if whole != "0" else after
+        if (
+            (integer and after)
+            or (decimals is not None and after > decimals)
+            or (digits is not None and total > digits)
+        ):
+            return None
+        return text
+
+    return number
+
+
+def _column_cleaner(item: _Mapped) -> _ColumnClean:
+    """The function cleaning one column's cells (a chunk of rows), adding the positions of
+    the cells it cannot vouch for to the set it is given."""
+    definition = item.field
+    assert definition is not None
+    if _is_plain_text(item):
+        return _text_cleaner(definition.max_length or 1 << 30)
+    return _coded_cleaner(definition)
+
+
+def _text_cleaner(limit: int) -> _ColumnClean:
+    def clean(cells: Sequence[object], doubtful: set[int]) -> list[str]:
+        texts = [c.strip() if c.__class__ is str else cell_text(c) for c in cells]  # type: ignore[union-attr]
+        if max(map(len, texts)) > limit:
+            doubtful.update(at for at, text in enumerate(texts) if len(text) > limit)
+        if _ILLEGAL.search("".join(texts)):
+            doubtful.update(at for at, text in enumerate(texts) if _ILLEGAL.search(text))
+        return texts
+
+    return clean
+
+
+def _coded_cleaner(definition: FieldDef) -> _ColumnClean:
+    # Cells (as given) that were cleaned without a problem, and every text cleaned so far.
+    # Only text cells are remembered as given: True, 1 and 1.0 are equal as dict keys.
+    good: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
+    number = _float_number(definition) if definition.kind in _NUMBER_KINDS else None
+
+    def clean(cells: Sequence[object], doubtful: set[int]) -> list[str]:
+        stored = list(map(good.get, cells))
+        if None not in stored:
+            return stored  # type: ignore[return-value]
+        for at, value in enumerate(stored):
+            if value is not None:
+                continue
+            cell = cells[at]
+            if number is not None and cell.__class__ is float:
+                value = number(cell)  # type: ignore[arg-type]
+                if value is not None:
+                    stored[at] = value
+                    continue
+            text = cell.strip() if cell.__class__ is str else cell_text(cell)  # type: ignore[union-attr]
+            hit = seen.get(text)
+            if hit is None:
+                hit = clean_value(definition, text)
+                if len(seen) < _CACHE_LIMIT:
+                    seen[text] = hit
+            stored[at], why = hit
+            # A number's text has no control characters; other cells' text may.
+            if why or (cell.__class__ is not float and _ILLEGAL.search(text)):
+                doubtful.add(at)
+            elif cell.__class__ is str and len(good) < _CACHE_LIMIT:
+                good[cell] = hit[0]  # type: ignore[index]
+        return stored  # type: ignore[return-value]
+
+    return clean
 
 
 def _column_order(letter: str) -> tuple[int, str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -112,6 +112,7 @@ class LocalThresholds:
 
 
 NO_LOCAL_THRESHOLDS = LocalThresholds()
+_PERCENT_TAGS = tuple(component_tags(n)[0] for n in COMPONENTS)
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,45 @@ class Material:
 
 def material_key(cas: str, common_name: str) -> str:
     """What makes two rows the same material: the CAS number, else the common name."""
-    from cers_app.chemicals.rules import normalise_cas, normalise_name
+    cas = cas or ""
+    key = _cas_key(cas) if cas.__class__ is not str else _remembered(_cas_keys, cas, _cas_key)
+    if key:
+        return key
+    name = common_name or ""
+    if name.__class__ is not str:
+        return _name_key(name)
+    return _remembered(_name_keys, name, _name_key)
 
-    dashed = normalise_cas(cas or "")
-    if dashed:
-        return f"cas:{dashed}"
-    name = normalise_name(common_name or "")
+
+def _cas_key(cas: str) -> str:
+    from cers_app.chemicals.rules import normalise_cas
+
+    dashed = normalise_cas(cas)
+    return f"cas:{dashed}" if dashed else ""
+
+
+def _name_key(common_name: str) -> str:
+    from cers_app.chemicals.rules import normalise_name
+
+    name = normalise_name(common_name)
     return f"name:{name}"[:520] if name else ""
+
+
+# A row's key is worked out when it is stored and again when its threshold is assessed, and
+# CAS numbers repeat down an inventory: remember keys (bounded, emptied when full).
+_KEYS_LIMIT = 4096
+_cas_keys: dict[str, str] = {}
+_name_keys: dict[str, str] = {}
+
+
+def _remembered(memory: dict[str, str], text: str, work_out: Callable[[str], str]) -> str:
+    key = memory.get(text)
+    if key is None:
+        key = work_out(text)
+        if len(memory) >= _KEYS_LIMIT:
+            memory.clear()
+        memory[text] = key
+    return key
 
 
 def classify(values: Mapping[str, object]) -> str:
@@ -158,17 +191,28 @@ def classify_row(row: Mapping[str, str]) -> str:
         return CARBON_DIOXIDE
     if cas in SIMPLE_ASPHYXIANT_CAS or (not cas and _ASPHYXIANT_NAMES.match(name)):
         return ASPHYXIANT
-    if (
-        row.get("HMType") != codes.WASTE
-        and state in (LIQUID, "")
-        and _LUBE_NAMES.search(name)
-        and not _NOT_LUBE.search(name)
-    ):
+    if row.get("HMType") != codes.WASTE and state in (LIQUID, "") and _lube_name(name):
         return LUBRICATING_OIL
     classes = {row.get(tag) for tag in FIRE_CODE_TAGS} - {""}
     if classes and classes <= {codes.IRRITANT, codes.SENSITIZER}:
         return IRRITANT
     return ""
+
+
+def _lube_name(name: str) -> bool:
+    """Whether a common name says lubricating oil (and not used oil or a spray)."""
+    if name.__class__ is not str:
+        return bool(_LUBE_NAMES.search(name) and not _NOT_LUBE.search(name))
+    found = _lube_names.get(name)
+    if found is None:
+        found = bool(_LUBE_NAMES.search(name) and not _NOT_LUBE.search(name))
+        if len(_lube_names) >= _KEYS_LIMIT:
+            _lube_names.clear()
+        _lube_names[name] = found
+    return found
+
+
+_lube_names: dict[str, bool] = {}
 
 
 def material_of(
@@ -198,9 +242,11 @@ def material_of_row(
     tpq_lb: float | None = None,
 ) -> Material:
     """`material_of` for a row already read by `values.row_of`."""
-    percents = [parse_number(row.get(component_tags(n)[0], "")) for n in COMPONENTS]
-    listed = [p for p in percents if p is not None and p >= 0]
     mixture = row.get("HMType") == codes.MIXTURE
+    listed: list[Decimal] = []
+    if mixture:  # only a mixture's components count
+        percents = [parse_number(row.get(tag, "")) for tag in _PERCENT_TAGS]
+        listed = [p for p in percents if p is not None and p >= 0]
     amount = parse_number(row.get("MaximumDailyAmount", ""))
     known = GAS_FACTS.get(row.get("CASNumber", ""))
     if known and molecular_weight is None:

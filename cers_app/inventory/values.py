@@ -43,9 +43,19 @@ def text_of(value: object) -> str:
         return ""
 
 
+_EMPTY_ROW: dict[str, str] = dict.fromkeys(TAGS, "")
+
+
 def row_of(values: object) -> dict[str, str]:
     """Every known field of `values` as stripped text; anything that is not a mapping is
     an empty row."""
+    if values.__class__ is dict:
+        # A plain dict (a stored row, a form): visit the fields it has, not every field.
+        row = _EMPTY_ROW.copy()
+        for tag, raw in values.items():  # type: ignore[attr-defined]
+            if tag in row:
+                row[tag] = raw.strip() if raw.__class__ is str else text_of(raw)
+        return row
     if not isinstance(values, Mapping):
         return {}
     try:
@@ -75,6 +85,8 @@ def parse_number(text: str) -> Decimal | None:
     Exponents, NaN and infinities are not numbers here: people do not type them, and they
     have no place in an inventory.
     """
+    if text == "":  # most optional amounts are empty
+        return None
     bare = text.replace(",", "").replace(" ", "").replace("_", "")
     if not _NUMBER.fullmatch(bare):
         return None
@@ -122,12 +134,20 @@ def _plain_digits(whole: str, fraction: str | None) -> tuple[int, int]:
     return (len(whole), 0) if whole else (1, 0)
 
 
+def _digits_of_plain(whole: str, fraction: str | None) -> tuple[int, int]:
+    """`_plain_digits`, counted straight from the text when no zero leads or trails."""
+    if whole[0] != "0" and (fraction is None or fraction[-1] != "0"):
+        after = len(fraction) if fraction else 0
+        return len(whole) + after, after
+    return _plain_digits(whole, fraction)
+
+
 def read_number(field: FieldDef, text: str) -> tuple[Decimal | None, str]:
     """(the number, "") when `text` can be stored in the number field, else (None, why)."""
     plain_text = _PLAIN_NUMBER.fullmatch(text)
     if plain_text is not None:  # the common case (stored values are plain): no re-parsing
         number = Decimal(text)
-        total, after = _plain_digits(*plain_text.groups())
+        total, after = _digits_of_plain(*plain_text.groups())
     else:
         number = parse_number(text)
         if number is None:
@@ -135,17 +155,36 @@ def read_number(field: FieldDef, text: str) -> tuple[Decimal | None, str]:
             kind = "a whole number" if field.kind == INTEGER else "a number"
             return None, f"Enter the {noun(field.tag)} as {kind}, such as {example}."
         total, after = digits_of(number)
+    problem = _digits_problem(field, total, after)
+    return (None, problem) if problem else (number, "")
+
+
+def _digits_problem(field: FieldDef, total: int, after: int) -> str:
+    """Why a number of `total` digits, `after` of them after the point, does not fit the
+    field ("" when it does)."""
     if field.kind == INTEGER and after:
-        return None, f"Enter the {noun(field.tag)} as a whole number."
+        return f"Enter the {noun(field.tag)} as a whole number."
     if field.decimals is not None and after > field.decimals:
-        return None, (
-            f"Give the {noun(field.tag)} with at most {field.decimals} digits after the point."
-        )
+        return f"Give the {noun(field.tag)} with at most {field.decimals} digits after the point."
     if field.digits is not None and total > field.digits:
-        return None, (
-            f"The {noun(field.tag)} has too many digits: at most {field.digits} are allowed."
-        )
-    return number, ""
+        return f"The {noun(field.tag)} has too many digits: at most {field.digits} are allowed."
+    return ""
+
+
+def _stored_number(field: FieldDef, text: str) -> tuple[str, str]:
+    """`clean_value` of a number field: (`plain` of the number, "") or (text, why). A number
+    written plainly is cleaned by its digits alone, without making a Decimal of it."""
+    plain_text = _PLAIN_NUMBER.fullmatch(text)
+    if plain_text is None:
+        number, problem = read_number(field, text)
+        return (text, problem) if number is None else (plain(number), "")
+    whole, fraction = plain_text.groups()
+    problem = _digits_problem(field, *_digits_of_plain(whole, fraction))
+    if problem:
+        return text, problem
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0") if fraction else ""
+    return (f"{whole}.{fraction}" if fraction else whole), ""
 
 
 def number_problem(field: FieldDef, text: str) -> str:
@@ -193,11 +232,7 @@ def clean_value(field: FieldDef, text: str) -> tuple[str, str]:
         if code is None:
             return text, f'"{text[:40]}" is not one of the choices for {noun(field.tag)}.'
         return code, ""
-    number, problem = read_number(field, text)
-    if problem:
-        return text, problem
-    assert number is not None
-    return plain(number), ""
+    return _stored_number(field, text)
 
 
 def clean(values: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:

@@ -1,0 +1,345 @@
+"""Planning an inventory import: what each row of the file does to the draft, and every
+value the final transaction stores, worked out before it starts.
+
+`Planner` decides row by row (in the file's order) whether a row is added, updates a draft
+row (Merge) or changes nothing, matching file rows to draft rows by location and CAS
+number, else location and common name. `prepare` reads the rows `importing` staged, plans
+them against the draft as it is now and computes the stored columns, findings and threshold
+sentences, so the transaction that changes the draft only writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from cers_app.core import clock
+from cers_app.inventory import findings
+from cers_app.inventory.import_models import InventoryImport, InventoryImportRow
+from cers_app.inventory.models import NO_FINDINGS_RANK, InventoryItem
+from cers_app.inventory.rules import LEVEL_RANK, Finding, RuleSettings, validate_row
+from cers_app.inventory.thresholds import LocalThresholds, Material, assess
+from cers_app.inventory.values import row_of
+
+APPEND, REPLACE, MERGE = "append", "replace", "merge"
+ADD, UPDATE, UNCHANGED = "add", "update", "unchanged"
+BATCH_ROWS = 1000
+
+
+# Not frozen: these are made for every row, and a frozen dataclass pays a call per field.
+@dataclass(slots=True)
+class Existing:
+    """A row of the draft as the import sees it."""
+
+    id: int
+    version: int
+    data: dict[str, Any]
+    chemical_id: int | None
+    cas: str
+    reportable: str
+
+
+@dataclass(slots=True)
+class Planned:
+    """What one row of the file does to the draft."""
+
+    sheet_row: int
+    action: str
+    given: dict[str, str]
+    values: dict[str, str]  # every field as it will be stored
+    target: Existing | None  # the row updated (Merge) or replaced (Replace keeps its link)
+
+
+@dataclass
+class Plan:
+    """How many rows of the draft the import adds, updates, leaves alone and removes."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _match_keys(data: Mapping[str, Any]) -> list[tuple]:
+    """The keys a draft row can be matched by, with and without its location (a file
+    without a location column matches on the rest)."""
+    location = _fold(str(data.get("ChemicalLocation", "")))
+    keys: list[tuple] = [(location, "name", _fold(str(data.get("CommonName", ""))))]
+    cas = str(data.get("CASNumber", ""))
+    if cas:
+        keys.append((location, "cas", cas))
+    return keys + [(None, *key[1:]) for key in keys]
+
+
+def _file_key(given: Mapping[str, str]) -> tuple:
+    location = _fold(given["ChemicalLocation"]) if "ChemicalLocation" in given else None
+    if given.get("CASNumber"):
+        return (location, "cas", given["CASNumber"])
+    return (location, "name", _fold(given.get("CommonName", "")))
+
+
+class Matcher:
+    """Merge matching: each draft row is matched at most once, first come first served, so
+    a material listed twice at one location matches two rows."""
+
+    def __init__(self, existing: Sequence[Existing]) -> None:
+        self._free: dict[tuple, deque[Existing]] = defaultdict(deque)
+        for row in existing:
+            for key in _match_keys(row.data):
+                self._free[key].append(row)
+        self._taken: set[int] = set()
+
+    def take(self, given: Mapping[str, str]) -> Existing | None:
+        """The first draft row not yet taken that the file row `given` matches, if any."""
+        queue = self._free.get(_file_key(given))
+        while queue:
+            row = queue.popleft()
+            if row.id not in self._taken:
+                self._taken.add(row.id)
+                return row
+        return None
+
+
+class Planner:
+    """What each file row does to the draft, planned row by row; `plan` keeps the counts."""
+
+    def __init__(self, mode: str, existing: Sequence[Existing]) -> None:
+        self.mode = mode
+        self.plan = Plan(removed=len(existing) if mode == REPLACE else 0)
+        # Replace matches a file row to a draft row only to keep its library link: without
+        # any link to keep, every match would come to the same.
+        matching = mode == MERGE or (mode == REPLACE and any(row.chemical_id for row in existing))
+        self.matcher = Matcher(existing) if matching and existing else None
+
+    def add(self, given_rows: Iterable[tuple[int, dict[str, str]]]) -> list[Planned]:
+        """Plan more rows of the file (in the file's order) and count them."""
+        plan, matcher = self.plan, self.matcher
+        planned: list[Planned] = []
+        for sheet_row, given in given_rows:
+            target = matcher.take(given) if matcher else None
+            if self.mode == MERGE and target is not None:
+                before = findings.full(target.data)
+                values = {**before, **given}
+                changed = findings.compact(values) != findings.compact(before)
+                action = UPDATE if changed else UNCHANGED
+                plan.updated += changed
+                plan.unchanged += not changed
+            else:
+                # Stored values as given: sync_columns compacts them, missing fields are empty.
+                values, action = given, ADD
+                plan.added += 1
+            planned.append(Planned(sheet_row, action, given, values, target))
+        return planned
+
+
+# ---------------------------------------------------------------- preparing
+
+
+@dataclass
+class Prepared:
+    """Everything the final transaction writes, computed before it starts."""
+
+    fingerprint: dict[int, int]  # the draft's rows (id -> version) it was computed from
+    settings: RuleSettings
+    local: LocalThresholds
+    plan: Plan
+    removed_ids: list[int] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)  # "data" as JSON text
+    # The new rows' findings, row after row, and how many each row has. Kept flat, and the
+    # rows' data as text, because objects holding objects are what the garbage collector
+    # walks through again and again while a big import is prepared.
+    insert_findings: list[dict[str, Any]] = field(default_factory=list)
+    insert_finding_counts: list[int] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    update_findings: list[dict[str, Any]] = field(default_factory=list)
+    sentences: list[dict[str, Any]] = field(default_factory=list)  # untouched rows
+
+
+def stored_json(value: dict[str, Any]) -> str:
+    """`value` as JSON text, as a JSON column stores it: the engine has no serializer of
+    its own, so SQLAlchemy (SQLite) and psycopg (PostgreSQL) both write `json.dumps`."""
+    return json.dumps(value)
+
+
+def _finding_dicts(found: list[Finding], version_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "element_version_id": version_id,
+            "position": position,
+            "code": finding.code,
+            "level": finding.level,
+            "fields": " ".join(finding.fields),
+            "message": finding.message[:600],
+        }
+        for position, finding in enumerate(found)
+    ]
+
+
+def _rank(found: list[Finding]) -> int:
+    return min((LEVEL_RANK.get(f.level, NO_FINDINGS_RANK) for f in found), default=NO_FINDINGS_RANK)
+
+
+class _Assessed:
+    """The rows the threshold sentences are computed from, turned into `Material`s a batch
+    at a time so that no more than a batch of whole rows is kept for them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: list[SimpleNamespace] = []
+        self.materials: list[Material] = []
+
+    def add(self, item_id: int, row: dict[str, str], chemical_id: int | None, cas: str) -> None:
+        """Add a row (read by `values.row_of`) under its id (provisional for new rows)."""
+        self.pending.append(SimpleNamespace(id=item_id, data=row, chemical_id=chemical_id, cas=cas))
+        if len(self.pending) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        items = cast(list[InventoryItem], self.pending)
+        self.materials += findings.materials(self.session, items, rows_read=True)
+        self.pending = []
+
+    def sentences(self, local: LocalThresholds) -> dict[int, str]:
+        """The threshold sentence of every row added, by id."""
+        self._flush()
+        return assess(self.materials, local)
+
+
+def prepare(
+    session: Session,
+    job: InventoryImport,
+    user_id: int | None,
+    settings: RuleSettings,
+    local: LocalThresholds,
+) -> Prepared:
+    """Plan the job's staged rows against its draft as it is now and compute every stored
+    value: columns, findings and the threshold sentences of the whole draft, under
+    `settings` and `local`. The staged rows are read a batch at a time, so only the values
+    to be stored are kept, not every row's staged copy too."""
+    version_id = job.element_version_id
+    existing = existing_rows(session, version_id, job.mode)
+    planner = Planner(job.mode, existing)
+    plan = planner.plan
+    prepared = Prepared(
+        fingerprint={row.id: row.version for row in existing},
+        settings=settings,
+        local=local,
+        plan=plan,
+    )
+    now = clock.now()
+    changed: dict[int, dict[str, Any]] = {}  # updated rows by id
+    assessed = _Assessed(session)
+    new_rows: list[dict[str, Any]] = []
+    for planned in staged_plan(session, job.id or 0, planner):
+        if planned.action == UNCHANGED:
+            continue
+        columns, row = findings.columns_of(planned.values)
+        found = validate_row(row, settings)
+        columns["worst_rank"] = _rank(found) if found else NO_FINDINGS_RANK
+        columns["finding_count"] = len(found)
+        target = planned.target
+        if planned.action == UPDATE and target is not None:
+            changed[target.id] = {
+                "id": target.id,
+                **columns,
+                "updated_at": now,
+                "updated_by_user_id": user_id,
+                "version": target.version + 1,
+            }
+            prepared.update_findings += [
+                {**f, "item_id": target.id} for f in _finding_dicts(found, version_id)
+            ]
+            chemical_id = target.chemical_id
+            assess_id = target.id
+        else:
+            chemical_id = target.chemical_id if target is not None else None
+            assess_id = -(len(new_rows) + 1)  # provisional: the row has no id yet
+            columns.update(
+                data=stored_json(columns["data"]),
+                facility_id=job.facility_id,
+                element_version_id=version_id,
+                chemical_id=chemical_id,
+                created_at=now,
+                created_by_user_id=user_id,
+                updated_at=now,
+                updated_by_user_id=user_id,
+                version=1,
+            )
+            new_rows.append(columns)
+            found_rows = _finding_dicts(found, version_id)
+            prepared.insert_findings += found_rows
+            prepared.insert_finding_counts.append(len(found_rows))
+        assessed.add(assess_id, row, chemical_id, columns["cas"])
+    kept = [row for row in existing if row.id not in changed] if job.mode != REPLACE else []
+    for row in kept:
+        assessed.add(row.id, row_of(row.data), row.chemical_id, row.cas)
+    sentences = assessed.sentences(local)
+    for index, row in enumerate(new_rows, 1):
+        row["reportable"] = sentences.get(-index, "")[:600]
+    for item_id, row in changed.items():
+        row["reportable"] = sentences.get(item_id, "")[:600]
+    prepared.sentences = [
+        {"id": row.id, "reportable": sentences.get(row.id, "")[:600]}
+        for row in kept
+        if sentences.get(row.id, "")[:600] != row.reportable
+    ]
+    prepared.inserts = new_rows
+    prepared.updates = list(changed.values())
+    prepared.removed_ids = [row.id for row in existing] if job.mode == REPLACE else []
+    return prepared
+
+
+def existing_rows(session: Session, version_id: int, mode: str) -> list[Existing]:
+    """The draft's rows. Replace keeps none of them, so it reads only what matching needs
+    (from the typed columns, which hold the same values) rather than every row's data."""
+    items = cast(sa.Table, InventoryItem.__table__).c
+    keys = (items.common_name, items.location) if mode == REPLACE else (items.data,)
+    selected = session.execute(
+        sa.select(items.id, items.version, items.chemical_id, items.cas, items.reportable, *keys)
+        .where(items.element_version_id == version_id)
+        .order_by(items.id)
+    )
+    if mode == REPLACE:
+        return [
+            Existing(
+                item_id,
+                version,
+                {"CommonName": name, "ChemicalLocation": location, "CASNumber": cas},
+                chemical_id,
+                cas,
+                reportable,
+            )
+            for item_id, version, chemical_id, cas, reportable, name, location in selected
+        ]
+    return [
+        Existing(item_id, version, data, chemical_id, cas, reportable)
+        for item_id, version, chemical_id, cas, reportable, data in selected
+    ]
+
+
+def staged_plan(session: Session, import_id: int, planner: Planner) -> Iterator[Planned]:
+    """The staged rows, in the file's order, planned by `planner` a batch at a time."""
+    rows = cast(sa.Table, InventoryImportRow.__table__).c
+    last = 0
+    while True:
+        batch = session.execute(
+            sa.select(rows.id, rows.sheet_row, rows.data)
+            .where(rows.import_id == import_id, rows.id > last)
+            .order_by(rows.id)
+            .limit(BATCH_ROWS)
+        ).all()
+        if not batch:
+            return
+        last = batch[-1][0]
+        yield from planner.add((sheet_row, dict(data or {})) for _, sheet_row, data in batch)

@@ -22,6 +22,7 @@ from cers_app.ui.forms import ERROR_COLOR
 from cers_app.ui.guidance import LEVELS, guidance_icon, level_badge, level_tag
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
 from cers_app.ui.native import download_link
+from cers_app.ui.notices import draft_notice
 from cers_app.ui.sorting import plain_heading, sort_heading
 from cers_app.ui.tables import pager
 
@@ -82,32 +83,20 @@ def _heading() -> rx.Component:
 
 
 def _draft_notice() -> rx.Component:
-    start = rx.button(
-        "Start inventory draft", on_click=InventoryState.start_draft, id="inventory-start-draft"
-    )
-    no_draft = rx.callout.root(
-        rx.callout.text(
-            rx.cond(
-                InventoryState.header["status"] == "Not started",
-                "This facility has no inventory yet. Start a draft to add its materials.",
-                "The last inventory was submitted and cannot change. Start a new draft: it "
-                "begins as a copy of the submitted one.",
-            )
+    return draft_notice(
+        editable=InventoryState.editable,
+        can_edit=InventoryState.can_edit,
+        not_started=InventoryState.header["status"] == "Not started",
+        first_text="This facility has no inventory yet. Start a draft to add its materials.",
+        again_text="The last inventory was submitted and cannot change. Start a new draft: it "
+        "begins as a copy of the submitted one.",
+        start=rx.button(
+            "Start inventory draft",
+            on_click=InventoryState.start_draft,
+            id="inventory-start-draft",
         ),
-        start,
-        color_scheme="blue",
-        id="inventory-no-draft",
-    )
-    read_only = rx.callout(
-        "Your role lets you view this inventory but not change it.",
-        icon="eye",
-        color_scheme="gray",
-        id="inventory-read-only",
-    )
-    return rx.cond(
-        InventoryState.editable,
-        rx.fragment(),
-        rx.cond(InventoryState.can_edit, no_draft, read_only),
+        read_only_text="Your role lets you view this inventory but not change it.",
+        prefix="inventory",
     )
 
 

@@ -18,6 +18,7 @@ from cers_app.ui.forms import ERROR_COLOR
 from cers_app.ui.guidance import level_tag
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
 from cers_app.ui.native import MultipartForm, download_link
+from cers_app.ui.notices import draft_notice
 
 ERTP = 3
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
@@ -435,32 +436,19 @@ def _plans_heading() -> rx.Component:
 
 
 def _plans_notice() -> rx.Component:
-    no_draft = rx.callout.root(
-        rx.callout.text(
-            rx.cond(
-                DocumentState.header["status"] == "Not started",
-                "Nothing has been submitted for this element yet. Start a new submittal to "
-                "provide the emergency response plan and the training plan.",
-                "What was last submitted is shown below and cannot change. Start a new "
-                "submittal: it begins as a copy of the last one.",
-            )
-        ),
-        rx.button(
+    return draft_notice(
+        editable=DocumentState.editable,
+        can_edit=DocumentState.can_edit,
+        not_started=DocumentState.header["status"] == "Not started",
+        first_text="Nothing has been submitted for this element yet. Start a new submittal to "
+        "provide the emergency response plan and the training plan.",
+        again_text="What was last submitted is shown below and cannot change. Start a new "
+        "submittal: it begins as a copy of the last one.",
+        start=rx.button(
             "Start a new submittal", on_click=DocumentState.start_draft, id="plans-start-draft"
         ),
-        color_scheme="blue",
-        id="plans-no-draft",
-    )
-    read_only = rx.callout(
-        "Your role lets you view these plans but not change them.",
-        icon="eye",
-        color_scheme="gray",
-        id="plans-read-only",
-    )
-    return rx.cond(
-        DocumentState.editable,
-        rx.fragment(),
-        rx.cond(DocumentState.can_edit, no_draft, read_only),
+        read_only_text="Your role lets you view these plans but not change them.",
+        prefix="plans",
     )
 
 

@@ -30,6 +30,18 @@ def changes_url(facility_id: int | str, element: int | str, version_id: int | st
     return routes.with_query(routes.FACILITY_CHANGES, **query)
 
 
+async def _to_receipt(state: Any, send: Any, request: Any) -> Any:
+    """Run a submitting service for the state's facility: its receipt page, or the refusal
+    with the fields it names marked (`state.errors`)."""
+    try:
+        submittal_id = await db.run_async(send, handler_actor(), state._facility_id, request)
+    except DomainError as exc:
+        state.errors = field_errors(exc)
+        return toast_for(exc)
+    state.errors = {}
+    return rx.redirect(receipt_url(state._facility_id or 0, submittal_id))
+
+
 class ElementActionsState(rx.State):
     """Start, copy and discard element drafts from the facility page."""
 
@@ -155,15 +167,7 @@ class NoChangeState(rx.State):
             certified=values["certified"] == "on",
             key=self._key,
         )
-        try:
-            submittal_id = await db.run_async(
-                no_change.certify_no_change, handler_actor(), self._facility_id, request
-            )
-        except DomainError as exc:
-            self.errors = field_errors(exc)
-            return toast_for(exc)
-        self.errors = {}
-        return rx.redirect(receipt_url(self._facility_id or 0, submittal_id))
+        return await _to_receipt(self, no_change.certify_no_change, request)
 
 
 class SubmitState(rx.State):
@@ -243,15 +247,7 @@ class SubmitState(rx.State):
             comments=comments,
             annual=values["annual"] == "on",
         )
-        try:
-            submittal_id = await db.run_async(
-                submit.submit, handler_actor(), self._facility_id, request
-            )
-        except DomainError as exc:
-            self.errors = field_errors(exc)
-            return toast_for(exc)
-        self.errors = {}
-        return rx.redirect(receipt_url(self._facility_id or 0, submittal_id))
+        return await _to_receipt(self, submit.submit, request)
 
 
 class ReceiptState(rx.State):

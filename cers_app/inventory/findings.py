@@ -34,7 +34,7 @@ from cers_app.inventory.rules import (
     validate,
 )
 from cers_app.inventory.thresholds import LocalThresholds
-from cers_app.inventory.values import parse_number, row_of
+from cers_app.inventory.values import parse_number, row_of, text_of
 
 # Where a version records which rule catalogue computed its stored findings.
 FINGERPRINT_KEY = "findings_rules"
@@ -74,13 +74,22 @@ def sync_columns(item: InventoryItem, values: Mapping[str, str]) -> None:
         setattr(item, name, value)
 
 
+_EMPTY_ROW = {field.tag: "" for field in FIELDS}
+
+
 def columns_of(values: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """(the stored data and typed columns `sync_columns` would give a row, keyed by
     column name; the stored data as `values.row_of` reads it), reading the row once: the
     import passes that row on to `rules.validate_row` and the thresholds."""
-    data = compact(values)
-    row = row_of(data)
-    return {"data": data, **_typed_columns(_ticked(dict(row)))}, row
+    # compact(), then row_of() of what it keeps, in one pass (this runs for every row of
+    # an import). The typed columns read no tick box, so unticked boxes may stay "".
+    data: dict[str, str] = {}
+    row = _EMPTY_ROW.copy()
+    for tag, value in values.items():
+        if value and tag in row and not (value == "N" and tag in _FLAGS):
+            data[tag] = value
+            row[tag] = value.strip() if value.__class__ is str else text_of(value)
+    return {"data": data, **_typed_columns(row)}, row
 
 
 def _typed_columns(row: dict[str, str]) -> dict[str, Any]:

@@ -86,5 +86,6 @@ class InventoryImportRow(SQLModel, table=True):
     # The draft row a Merge matched when the file was read (matches are checked again on
     # confirming); no foreign key: that row may be deleted meanwhile.
     target_item_id: int | None = None
-    # The values of the columns the file has (stored codes), blanks included.
+    # The values of the columns the file has (stored codes), blanks included: a list in the
+    # fields' order (import_plan.staged_values; rows staged by earlier versions: a dict).
     data: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

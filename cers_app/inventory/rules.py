@@ -77,13 +77,7 @@ class Row(dict):
         found = self.numbers.get(tag)
         if found is None:
             text = self.get(tag, "")
-            if not text:
-                found = _NO_NUMBER
-            else:  # _read_number, inline: this runs for every number of every row
-                key = (tag, text)
-                found = _numbers_read.get(key)
-                if found is None:
-                    found = _read_number(tag, text)
+            found = _number_read(tag, text) if text else _NO_NUMBER
             self.numbers[tag] = found
         return found
 
@@ -97,6 +91,31 @@ _CACHE_LIMIT = 20_000
 _numbers_read: dict[tuple[str, str], tuple[Decimal | None, str]] = {}
 _cas_valid: dict[str, bool] = {}
 _NO_NUMBER: tuple[Decimal | None, str] = (None, "")
+
+
+def _plain_fit(tag: str) -> tuple[Callable[[str], object], int]:
+    """(a match of number text written plainly whose digits after the point fit the field,
+    the most characters besides a point it may have): text both accept is read by
+    `read_number` as Decimal(text) without a problem, since leading and trailing zeros only
+    make its counted digits fewer."""
+    field = FIELD_BY_TAG[tag]
+    if field.kind == INTEGER:
+        fraction = ""
+    elif field.decimals is not None:
+        fraction = rf"(?:\.\d{{1,{field.decimals}}})?" if field.decimals else ""
+    else:
+        fraction = r"(?:\.\d+)?"
+    pattern = re.compile(rf"\d+{fraction}", re.ASCII)
+    return pattern.fullmatch, field.digits if field.digits is not None else 1 << 30
+
+
+def _number_read(tag: str, text: str) -> tuple[Decimal | None, str]:
+    """`read_number` of a number field's text, quickly for the usual plain number (this
+    runs for every number of every row)."""
+    fit, most = _PLAIN_FITS[tag]
+    if fit(text) is not None and len(text) - ("." in text) <= most:
+        return Decimal(text), ""
+    return _numbers_read.get((tag, text)) or _read_number(tag, text)
 
 
 def _read_number(tag: str, text: str) -> tuple[Decimal | None, str]:
@@ -270,7 +289,7 @@ def _numbers(row: Row):
             continue
         found = numbers.get(tag)
         if found is None:
-            found = numbers[tag] = _numbers_read.get((tag, text)) or _read_number(tag, text)
+            found = numbers[tag] = _number_read(tag, text)
         number, problem = found
         if problem:
             yield (tag,), problem
@@ -511,6 +530,7 @@ def _location(row: Row):
 
 
 _NUMBER_TAGS = tuple(f.tag for f in FIELDS if f.kind in (DECIMAL, INTEGER))
+_PLAIN_FITS = {tag: _plain_fit(tag) for tag in _NUMBER_TAGS}
 _ALLOWED = {
     f.tag: frozenset(c for c, _ in f.codes) for f in FIELDS if f.kind in (CODE, YESNO, FLAG)
 }

@@ -149,3 +149,31 @@ def check_answers(answers: dict[str, str]) -> dict[str, str]:
     if len(answers.get("Comments", "")) > COMMENTS_MAX:
         errors["Comments"] = f"Comments must be at most {COMMENTS_MAX} characters."
     return errors
+
+
+# ---------------------------------------------------------------- site identification
+
+# The site's identity is kept in the Facility Information draft beside the answers, in the
+# keys the add-facility wizard wrote (facilities.service.SITE_FIELDS).
+SITE_LABELS = {
+    "name": "Facility name",
+    "street": "Street address",
+    "supplemental": "Suite, building or unit",
+    "city": "City",
+    "zip_code": "ZIP code",
+    "county": "County",
+    "epa_id": "EPA ID number",
+}
+# What the Business Activities editor lets the business change: key, longest value, required.
+SITE_INPUTS = (
+    ("name", 70, True),
+    ("street", 70, True),
+    ("supplemental", 30, False),
+    ("city", 60, True),
+    ("zip_code", 10, True),
+    ("epa_id", 12, False),
+)
+SITE_ACCEPTANCE_NOTE = (
+    "A changed name, address or EPA ID is sent to your regulator with this Facility "
+    "Information; the facility record changes when the regulator accepts it."
+)

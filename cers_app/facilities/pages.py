@@ -556,6 +556,34 @@ def _required_panel(prefix: str) -> rx.Component:
     )
 
 
+def _site_field(prefix: str, key: str, max_length: int, required: bool) -> rx.Component:
+    return text_field(
+        business_activities.SITE_LABELS[key] + (" *" if required else ""),
+        key,
+        DraftFormsState.errors,
+        id=f"{prefix}-ba-site-{key}",
+        default_value=DraftFormsState.site[key],
+        max_length=max_length,
+    )
+
+
+def _site_identification(prefix: str) -> rx.Component:
+    """The facility's name, address and EPA ID as this Facility Information reports them (the
+    wizard asked for them in its first step, so only the editor shows them)."""
+    return rx.el.fieldset(
+        rx.el.legend(rx.text("Site identification", weight="medium", size="3")),
+        rx.text(business_activities.SITE_ACCEPTANCE_NOTE, size="1", color_scheme="gray"),
+        rx.grid(
+            *[_site_field(prefix, *field) for field in business_activities.SITE_INPUTS],
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        id=f"{prefix}-ba-site",
+        class_name="cers-item",
+    )
+
+
 def activities_section(prefix: str) -> rx.Component:
     """Business Activities: in the wizard (prefix "wizard") Next goes on to step 5; in the
     editor (prefix "facility") Save returns to the facility page."""
@@ -563,6 +591,7 @@ def activities_section(prefix: str) -> rx.Component:
     errors = DraftFormsState.errors
     form = rx.form(
         rx.vstack(
+            *([] if in_wizard else [_site_identification(prefix)]),
             *[_question(prefix, q) for q in business_activities.QUESTIONS],
             rx.vstack(
                 rx.el.label(

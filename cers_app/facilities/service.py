@@ -182,6 +182,60 @@ def _site_data(site: CheckedSite) -> dict[str, Any]:
     }
 
 
+def _record_site(facility: Facility) -> CheckedSite:
+    return CheckedSite(
+        name=facility.name,
+        street=facility.street,
+        supplemental=facility.supplemental,
+        city=facility.city,
+        zip_code=facility.zip_code,
+        county=facility.county,
+        epa_id=facility.epa_id,
+        local_facility_id=facility.local_facility_id,
+        address_key=facility.address_key,
+        name_key=facility.name_key,
+    )
+
+
+def _typed_site(facility: Facility, answers: dict[str, Any]) -> SiteInput:
+    """The site identification typed in the Business Activities editor; the county and the
+    CUPA's Facility ID are not on that form and stay as they are."""
+    return SiteInput(
+        name=str(answers.get("name", "")),
+        street=str(answers.get("street", "")),
+        supplemental=str(answers.get("supplemental", "")),
+        city=str(answers.get("city", "")),
+        zip_code=str(answers.get("zip_code", "")),
+        county=str(answers.get("county") or facility.county),
+        epa_id=str(answers.get("epa_id", "")),
+        local_facility_id=facility.local_facility_id,
+    )
+
+
+def accept_site_identity(
+    session: Session, facility: Facility, data: dict[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Apply the site identification (name, address, county, EPA ID) of an ACCEPTED Facility
+    Information version to the facility record: the only way these change after the facility
+    was created. Runs inside the caller's transaction; returns the changed fields as
+    {field: (before, after)}. A version without a site identification changes nothing."""
+    activities = data.get("business_activities") or {}
+    if not activities.get("name") or not activities.get("street"):
+        return {}
+    checked = check_site(_typed_site(facility, activities))
+    changed: dict[str, tuple[Any, Any]] = {}
+    for field in ("name", "street", "supplemental", "city", "zip_code", "county", "epa_id"):
+        before, after = getattr(facility, field), getattr(checked, field)
+        if before != after:
+            changed[field] = (before, after)
+            setattr(facility, field, after)
+    if changed:
+        facility.address_key, facility.name_key = checked.address_key, checked.name_key
+        facility.version += 1
+        session.add(facility)
+    return changed
+
+
 def create_facility(
     session: Session,
     actor: Actor,
@@ -365,11 +419,12 @@ def _facility_information_draft(
 
 def _forms(facility: Facility, draft: ElementVersion) -> DraftForms:
     activities = dict(draft.data.get("business_activities", {}))
+    shown = {**_site_data(_record_site(facility)), **activities}
     return DraftForms(
         facility_id=facility.id or 0,
         version_id=draft.id or 0,
         version=draft.version,
-        business_activities={k: str(v) for k, v in activities.items()},
+        business_activities={k: str(v) for k, v in shown.items()},
         owner_operator={k: str(v) for k, v in draft.data.get("owner_operator", {}).items()},
         required_elements=business_activities.required_elements(activities),
     )
@@ -419,7 +474,9 @@ def save_business_activities(
 
     What was typed is always kept; the returned errors name what still needs an answer. The
     answers decide which elements are required at once. All "No" marks the facility as having
-    no regulated activities and tells its regulator.
+    no regulated activities and tells its regulator. When `answers` carries the site
+    identification (name, address, EPA ID) it is kept in the draft too; the facility record
+    itself changes only when a regulator accepts the submitted Facility Information.
     """
     cleaned = {
         key: str(answers.get(key, "")).strip().upper()[:1]
@@ -429,8 +486,11 @@ def save_business_activities(
     errors = business_activities.check_answers(cleaned)
     if "Comments" in errors:
         raise ValidationFailed({"Comments": errors["Comments"]})
+    site_given = any(key in answers for key in SITE_FIELDS)
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.EDIT_DRAFT)
+        if site_given:
+            cleaned.update(_site_data(check_site(_typed_site(facility, answers))))
         draft = _editable(session, actor, facility, version)
         before = dict(draft.data.get("business_activities", {}))
         draft.data = {**draft.data, "business_activities": {**before, **cleaned}}

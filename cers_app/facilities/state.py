@@ -98,6 +98,7 @@ class DraftFormsState(rx.State):
     loaded: bool = False
     facility: dict[str, str] = {}  # id, cers_id, name: the editors' heading
     answers: dict[str, str] = {}  # question key -> "Y" / "N" / ""
+    site: dict[str, str] = {}  # the site identification (editor only)
     comments: str = ""
     owner: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -114,6 +115,7 @@ class DraftFormsState(rx.State):
         activities = forms.business_activities
         self.answers = {key: activities.get(key, "") for key in business_activities.QUESTION_KEYS}
         self.comments = activities.get("Comments", "")
+        self.site = {key: activities.get(key, "") for key in business_activities.SITE_LABELS}
         self.owner = {key: forms.owner_operator.get(key, "") for key in owner_operator.FIELDS}
         self.required = _element_rows(forms.required_elements)
         self.no_regulated = business_activities.no_regulated_activities(self.answers)
@@ -123,6 +125,7 @@ class DraftFormsState(rx.State):
 
     def _forget(self) -> None:
         self.loaded, self.facility, self.answers, self.owner = False, {}, {}, {}
+        self.site = {}
         self.comments, self.errors, self.required, self.no_regulated = "", {}, [], False
         self._facility_id, self._version, self._wizard_id, self._intent = 0, 0, 0, ""
 
@@ -180,7 +183,10 @@ class DraftFormsState(rx.State):
         steps = await self._wizard_at(ACTIVITIES_STEP)
         if self._wizard_id and steps is None:
             return None  # a second click of Next: the first one already moved on
-        values = form_values(form_data, *business_activities.QUESTION_KEYS, "Comments")
+        keys = business_activities.QUESTION_KEYS
+        if not self._wizard_id:  # the editor shows the site identification too
+            keys += tuple(key for key, _, _ in business_activities.SITE_INPUTS)
+        values = form_values(form_data, *keys, "Comments")
         actor = handler_actor()
         try:
             forms, errors = await db.run_async(

@@ -33,6 +33,8 @@ def _form_labels() -> dict[str, str]:
         for q in business_activities.QUESTIONS
     }
     labels["business_activities.Comments"] = "Business Activities: comments"
+    for key, label in business_activities.SITE_LABELS.items():
+        labels[f"business_activities.{key}"] = f"Site identification: {label}"
     for key, field in owner_operator.FIELDS.items():
         labels[f"owner_operator.{key}"] = f"Owner/Operator: {field.label}"
     return labels

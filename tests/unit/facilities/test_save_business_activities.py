@@ -8,6 +8,7 @@ from cers_app.core import db
 from cers_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cers_app.facilities import service
 from cers_app.facilities.business_activities import QUESTION_KEYS
+from cers_app.facilities.models import Facility
 from cers_app.organizations.roles import OrgAction, OrgRole, allows
 from tests import helpers
 from tests.unit import support
@@ -115,3 +116,96 @@ def test_it_hides_the_facility_from_an_outsider(plant, small_world):
 def test_it_refuses_a_facility_id_that_is_not_an_id(plant, small_world, junk):
     with pytest.raises(NotFound):
         _save(small_world.lena, junk, yolo.answers(), version=1)
+
+
+SITE = {
+    "name": "  Acme   Plating - Davis Annex ",
+    "street": "250 Cousteau Place",
+    "supplemental": "Bldg 2",
+    "city": "Davis",
+    "zip_code": "95618",
+    "epa_id": "cal000123456",
+}
+
+
+def _facility(facility_id):
+    return db.run(lambda s: s.get(Facility, facility_id))
+
+
+def test_the_editor_keeps_a_changed_site_in_the_draft_and_not_on_the_facility(plant, small_world):
+    before = _facility(plant)
+
+    forms, errors = _save(small_world.lena, plant, yolo.answers("HMOnSite", **SITE))
+
+    assert errors == {}
+    activities = yolo.fi_draft(plant).data["business_activities"]
+    assert (activities["name"], activities["epa_id"], activities["supplemental"]) == (
+        "Acme Plating - Davis Annex",
+        "CAL000123456",
+        "Bldg 2",
+    )
+    assert forms.business_activities["name"] == "Acme Plating - Davis Annex"
+    after = _facility(plant)
+    assert (after.name, after.epa_id, after.version) == (before.name, before.epa_id, 1)
+
+
+def test_the_forms_show_the_facility_record_where_the_draft_has_no_site(plant, small_world):
+    def drop_site(session):
+        with db.transaction(session):
+            draft = session.get(type(yolo.fi_draft(plant)), yolo.fi_draft(plant).id)
+            activities = {
+                k: v for k, v in draft.data["business_activities"].items() if k not in SITE
+            }
+            draft.data = {**draft.data, "business_activities": activities}
+            session.add(draft)
+
+    db.run(drop_site)
+
+    forms = db.run(service.facility_information, small_world.lena.actor(), plant)
+
+    assert forms.business_activities["name"] == "Acme Plating - Davis Works"
+    assert forms.business_activities["zip_code"] == _facility(plant).zip_code
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Enter the facility's name (its legal or DBA name)."),
+        ("zip_code", "9561", "Enter the site's 5-digit ZIP code (or ZIP+4)."),
+        ("epa_id", "CA12", "An EPA ID number has 12 letters and digits, such as CAL000123456."),
+        ("city", "x" * 61, "The city must be at most 60 characters."),
+    ],
+)
+def test_a_bad_site_field_is_refused_by_name_and_nothing_is_saved(
+    plant, small_world, field, value, message
+):
+    snapshot = support.table_snapshot()
+
+    with pytest.raises(ValidationFailed) as caught:
+        _save(small_world.lena, plant, yolo.answers("HMOnSite", **{**SITE, field: value}))
+
+    assert caught.value.fields == {field: message}
+    assert support.table_snapshot() == snapshot
+
+
+def test_accepting_applies_the_site_identification_to_the_facility(plant, small_world):
+    _save(small_world.lena, plant, yolo.answers("HMOnSite", **SITE))
+    data = yolo.fi_draft(plant).data
+
+    def accept(session):
+        with db.transaction(session):
+            facility = session.get(Facility, plant)
+            return service.accept_site_identity(session, facility, data)
+
+    changed = db.run(accept)
+
+    after = _facility(plant)
+    assert changed["name"] == ("Acme Plating - Davis Works", "Acme Plating - Davis Annex")
+    assert (after.name, after.street, after.epa_id, after.supplemental) == (
+        "Acme Plating - Davis Annex",
+        "250 COUSTEAU PL",  # normalised as the add-facility wizard does
+        "CAL000123456",
+        "Bldg 2",
+    )
+    assert after.name_key != "" and after.version == 2
+    assert db.run(accept) == {}  # the same identity again changes nothing

@@ -47,14 +47,40 @@ def request_decided(
 
 
 def facility_transferred(
-    facility: str, cers_id: int, from_business: str, to_business: str
+    facility: str, cers_id: int, from_business: str, to_business: str, reason: str = ""
 ) -> Rendered:
+    paragraphs = [
+        f"The facility {facility}, CERS ID {cers_id}, was transferred from {from_business} "
+        f"to {to_business}. {from_business} keeps a read-only view of it under Archived "
+        "Facilities.",
+    ]
+    if reason:
+        paragraphs.append(reason)
+    return render(f"{facility} (CERS ID {cers_id}) moved to {to_business}", "Hello,", paragraphs)
+
+
+def facility_deleted(facility: str, cers_id: int, business: str, reason: str = "") -> Rendered:
+    paragraphs = [
+        f"The facility {facility}, CERS ID {cers_id}, of {business} was deleted from OpenCERS. "
+        "It no longer appears in your facility list and nothing more is due for it."
+    ]
+    if reason:
+        paragraphs.append(reason)
+    return render(f"{facility} (CERS ID {cers_id}) was deleted", "Hello,", paragraphs)
+
+
+def facilities_merged(
+    facility: str, cers_id: int, survivor: str, survivor_cers_id: int, reason: str = ""
+) -> Rendered:
+    paragraphs = [
+        f"The facility {facility}, CERS ID {cers_id}, was a duplicate and was merged into "
+        f"{survivor}, CERS ID {survivor_cers_id}. Keep reporting under CERS ID "
+        f"{survivor_cers_id}; the retired CERS ID still finds it."
+    ]
+    if reason:
+        paragraphs.append(reason)
     return render(
-        f"{facility} (CERS ID {cers_id}) moved to {to_business}",
+        f"{facility} (CERS ID {cers_id}) was merged into CERS ID {survivor_cers_id}",
         "Hello,",
-        [
-            f"The facility {facility}, CERS ID {cers_id}, was transferred from {from_business} "
-            f"to {to_business}. {from_business} keeps a read-only view of it under Archived "
-            "Facilities.",
-        ],
+        paragraphs,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cers_app.core import routes
+from cers_app.facilities.request_decisions import decision_buttons, decision_form
 from cers_app.facilities.request_state import (
     ArchivedFacilitiesState,
     FacilitySearchState,
@@ -13,7 +14,7 @@ from cers_app.facilities.request_state import (
 )
 from cers_app.facilities.requests import NOTE_MAX
 from cers_app.organizations.roles import ROLE_DESCRIPTIONS, ROLE_LABELS, OrgRole
-from cers_app.ui.forms import ERROR_COLOR, select_field, text_field
+from cers_app.ui.forms import field_error, select_field, text_field
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell, small_link
 from cers_app.ui.tables import table
 
@@ -22,13 +23,6 @@ STATUS_COLORS = {"pending": "amber", "approved": "green", "rejected": "red", "wi
 
 
 # ------------------------------------------------------------------ small building blocks
-
-
-def _error(errors: rx.Var, name: str, id: str) -> rx.Component:
-    return rx.cond(
-        errors.contains(name),
-        rx.text(errors[name], id=f"{id}-error", size="2", color=ERROR_COLOR, role="alert"),
-    )
 
 
 def _note_field(label: str, errors: rx.Var, *, id: str, name: str = "note") -> rx.Component:
@@ -43,7 +37,7 @@ def _note_field(label: str, errors: rx.Var, *, id: str, name: str = "note") -> r
             width="100%",
             color_scheme=rx.cond(errors.contains(name), "red", "gray"),
         ),
-        _error(errors, name, id),
+        field_error(errors, name, id),
         spacing="1",
         width="100%",
         align="stretch",
@@ -73,7 +67,7 @@ def _options_select(
             class_name="cers-select",
             aria_invalid=rx.cond(errors.contains(name), "true", "false"),
         ),
-        _error(errors, name, id),
+        field_error(errors, name, id),
         spacing="1",
         width="100%",
         align="stretch",
@@ -306,42 +300,6 @@ def facility_search() -> rx.Component:
 # ------------------------------------------------------------------ Requests
 
 
-def _decision_form(row: rx.Var) -> rx.Component:
-    deciding = RequestsState.deciding
-    approve = deciding["decision"] == "approve"
-    return rx.form(
-        rx.vstack(
-            rx.el.input(type="hidden", name="request_id", value=row["id"]),
-            rx.el.input(type="hidden", name="decision", value=deciding["decision"]),
-            _note_field(
-                "Comment for the requester (optional)",
-                RequestsState.decide_errors,
-                id="request-comment",
-                name="comment",
-            ),
-            _buttons(
-                rx.button(
-                    rx.cond(approve, "Approve", "Reject"),
-                    type="submit",
-                    color_scheme=rx.cond(approve, "green", "red"),
-                    id="request-confirm",
-                ),
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    on_click=RequestsState.cancel,
-                    id="request-cancel",
-                ),
-            ),
-            spacing="2",
-        ),
-        on_submit=RequestsState.decide,
-        id="request-decision",
-        key=row["id"] + deciding["decision"],
-    )
-
-
 def _to_answer(row: rx.Var) -> rx.Component:
     deciding = RequestsState.deciding.contains("id") & (RequestsState.deciding["id"] == row["id"])
     return rx.box(
@@ -365,23 +323,12 @@ def _to_answer(row: rx.Var) -> rx.Component:
             rx.cond(row["note"] != "", rx.text("“", row["note"], "”", size="2")),
             rx.cond(
                 deciding,
-                _decision_form(row),
-                _buttons(
-                    rx.button(
-                        "Approve",
-                        size="1",
-                        color_scheme="green",
-                        on_click=RequestsState.ask_approve(row["id"]),
-                        id="request-approve-" + row["id"],
-                    ),
-                    rx.button(
-                        "Reject",
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=RequestsState.ask_reject(row["id"]),
-                        id="request-reject-" + row["id"],
-                    ),
+                decision_form(RequestsState),
+                decision_buttons(
+                    RequestsState,
+                    row["id"],
+                    approve_id="request-approve-" + row["id"],
+                    reject_id="request-reject-" + row["id"],
                 ),
             ),
             spacing="2",

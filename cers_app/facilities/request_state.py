@@ -18,6 +18,7 @@ from cers_app.core.permissions import Actor, Permission, requires
 from cers_app.facilities import request_lookups as lookups
 from cers_app.facilities import requests as facility_requests
 from cers_app.facilities import service as facility_service
+from cers_app.facilities.request_decisions import RequestDecisionMixin
 from cers_app.organizations import service as org_service
 from cers_app.organizations.roles import OrgAction
 from cers_app.ui.feedback import field_errors, form_values, toast_for
@@ -171,7 +172,7 @@ class FacilitySearchState(rx.State):
         )
 
 
-class RequestsState(rx.State):
+class RequestsState(RequestDecisionMixin, rx.State):
     """Requests: the access requests a business's Lead Users answer, and the user's own."""
 
     business: str = ""
@@ -179,15 +180,15 @@ class RequestsState(rx.State):
     to_answer: list[dict[str, str]] = []
     mine: list[dict[str, str]] = []
     loaded: bool = False
-    # The request being decided: its row and "decision" ("approve" or "reject").
-    deciding: dict[str, str] = {}
-    decide_errors: dict[str, str] = {}
 
     def _forget(self) -> None:
         self.business, self.can_answer, self.to_answer, self.mine = "", False, [], []
-        self.deciding, self.decide_errors, self.loaded = {}, {}, False
+        self.deciding, self.errors, self.loaded = {}, {}, False
 
-    async def _refresh(self) -> Any:
+    def _decidable(self) -> list[dict[str, str]]:
+        return self.to_answer
+
+    async def _fetch(self) -> None:
         actor = handler_actor()
         selected = await _selected_business(self, actor)
         to_answer: list[dict[str, str]] = []
@@ -202,28 +203,21 @@ class RequestsState(rx.State):
         self.business = selected[1] if selected else ""
         self.can_answer, self.to_answer = can_answer, to_answer
         self.mine = [lookups.request_view(row, for_requester=True) for row in mine]
-        if self.deciding and not any(r["id"] == self.deciding["id"] for r in to_answer):
-            self.deciding = {}
+        self._keep_deciding()
         self.loaded = True
-        return None
 
-    async def _reload(self) -> Any:
+    async def _refresh(self) -> Any:
         try:
-            return await self._refresh()
+            await self._fetch()
         except DomainError as exc:
             self._forget()
             return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
+        return None
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     async def load(self) -> Any:
-        self.deciding, self.decide_errors = {}, {}
-        return await self._reload()
-
-    def _ask(self, request_id: str, decision: str) -> None:
-        self.decide_errors = {}
-        row = next((r for r in self.to_answer if r["id"] == request_id), None)
-        self.deciding = {**row, "decision": decision} if row else {}
+        return await self._open()
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
@@ -238,38 +232,12 @@ class RequestsState(rx.State):
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     def cancel(self) -> None:
-        self.deciding, self.decide_errors = {}, {}
+        self._cancel()
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
     async def decide(self, form_data: dict[str, str]) -> Any:
-        values = form_values(form_data, "request_id", "decision", "comment")
-        if values["decision"] not in ("approve", "reject"):
-            return toast_for(ValidationFailed(message="Choose Approve or Reject."))
-        approve = values["decision"] == "approve"
-        try:
-            await db.run_async(
-                facility_requests.decide,
-                handler_actor(),
-                page_number(values["request_id"]),
-                approve,
-                values["comment"],
-            )
-        except ValidationFailed as exc:
-            errors = field_errors(exc)
-            self.decide_errors = {"comment": errors["note"]} if "note" in errors else {}
-            return toast_for(exc)
-        except DomainError as exc:  # decided meanwhile, or no longer theirs to decide
-            self.deciding, self.decide_errors = {}, {}
-            return [toast_for(exc), *(await self._reload() or [])]
-        who = self.deciding.get("requested_by", "The requester")
-        self.deciding, self.decide_errors = {}, {}
-        message = (
-            f"Approved: {who} was added to the business and told by email."
-            if approve
-            else f"Rejected: {who} was told by email."
-        )
-        return [rx.toast.success(message, id="request-decided"), *(await self._reload() or [])]
+        return await self._decide(form_data)
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event
@@ -277,10 +245,10 @@ class RequestsState(rx.State):
         try:
             await db.run_async(facility_requests.withdraw, handler_actor(), page_number(request_id))
         except DomainError as exc:
-            return [toast_for(exc), *(await self._reload() or [])]
+            return [toast_for(exc), *await self._reloaded()]
         return [
             rx.toast.success("Your request was withdrawn.", id="request-withdrawn"),
-            *(await self._reload() or []),
+            *await self._reloaded(),
         ]
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from cers_app.accounts.models import User
-from cers_app.agencies.models import Agency, AgencyMember, RegulatorRole
+from cers_app.agencies.models import Agency
+from cers_app.agencies.rights import Right, reach_of
 from cers_app.agencies.service import notification_addresses
 from cers_app.core import audit, clock
 from cers_app.core.audit import AuditEventType
@@ -50,7 +51,6 @@ WHAT = {
     RequestKind.MERGE: "merge duplicate facilities",
     RequestKind.DELETE: "delete a facility",
 }
-DECIDING_ROLES = (RegulatorRole.ADMIN.value, RegulatorRole.REQUEST_HANDLER.value)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,13 @@ class RequestRow:
     decider: str
     note: str
     decision_comment: str
+    # For the regulator's inbox: the facility's id and current business, the facility a merge
+    # keeps, and who decided when.
+    facility_id: int = 0
+    owner: str = ""
+    other_facility: str = ""
+    decided_by: str = ""
+    decided_at: str = ""
 
 
 def _fi_agency(session: Session, facility: Facility) -> int | None:
@@ -79,7 +86,8 @@ def _fi_agency(session: Session, facility: Facility) -> int | None:
     ).first()
 
 
-def _lead_emails(session: Session, organization_id: int) -> list[str]:
+def lead_emails(session: Session, organization_id: int) -> list[str]:
+    """The email addresses of the business's Lead Users."""
     return list(
         session.exec(
             select(User.email)
@@ -126,7 +134,7 @@ def _notify_deciders(
     session: Session, request: FacilityRequest, facility: Facility, actor: Actor
 ) -> None:
     if request.decider == Decider.LEAD:
-        addresses = _lead_emails(session, request.organization_id)
+        addresses = lead_emails(session, request.organization_id)
     elif request.decider == Decider.REGULATOR and request.agency_id is not None:
         addresses = notification_addresses(session, request.agency_id)
     else:
@@ -226,7 +234,7 @@ def request_access(
         ).first()
         if already is not None:
             raise Conflict("You already belong to the business of this facility.")
-        leads = _lead_emails(session, facility.organization_id)
+        leads = lead_emails(session, facility.organization_id)
         agency_id = _fi_agency(session, facility)
         agency = session.get(Agency, agency_id) if agency_id else None
         verify_lead = wanted is OrgRole.LEAD and agency is not None and agency.verify_lead_access
@@ -261,10 +269,20 @@ def _is_lead(session: Session, user_id: int, organization_id: int) -> bool:
     )
 
 
-def _move(
-    session: Session, actor_user_id: int | None, facility: Facility, to_organization_id: int
+def move_facility(
+    session: Session,
+    actor_user_id: int | None,
+    facility: Facility,
+    to_organization_id: int,
+    *,
+    details: dict[str, object] | None = None,
+    reason: str = "",
 ) -> None:
-    """Move a facility to another business now; its old business keeps a read-only record."""
+    """Move a facility to another business now; its old business keeps a read-only record.
+
+    Both businesses' Lead Users are emailed (with `reason`, when given). `details` go into the
+    audit row. Inside the caller's transaction, for approved requests and for the regulator.
+    """
     assert facility.id is not None
     old = session.get(Organization, facility.organization_id)
     new = session.get(Organization, to_organization_id)
@@ -293,16 +311,16 @@ def _move(
         subject_type="facility",
         subject_id=facility.id,
         before={"organization_id": old.id},
-        after={"organization_id": new.id},
+        after={"organization_id": new.id, **(details or {})},
     )
     for address in sorted(
-        set(_lead_emails(session, old.id or 0) + _lead_emails(session, new.id or 0))
+        set(lead_emails(session, old.id or 0) + lead_emails(session, new.id or 0))
     ):
         queue_email(
             session,
             to=address,
             message=emails.facility_transferred(
-                facility.name, facility.cers_id, old.name, new.name
+                facility.name, facility.cers_id, old.name, new.name, reason
             ),
             kind="facility_transferred",
             user_id=None,
@@ -330,7 +348,7 @@ def transfer(
                 {"organization": "The facility already belongs to that business."}
             )
         if _is_lead(session, actor.user_id, target.id or 0):
-            _move(session, actor.user_id, facility, target.id or 0)
+            move_facility(session, actor.user_id, facility, target.id or 0)
             return "transferred"
         _file(
             session,
@@ -361,7 +379,7 @@ def take_ownership(
                 {"organization": "The facility already belongs to that business."}
             )
         if _is_lead(session, actor.user_id, facility.organization_id):
-            _move(session, actor.user_id, facility, target.id or 0)
+            move_facility(session, actor.user_id, facility, target.id or 0)
             return "transferred"
         _file(
             session,
@@ -375,7 +393,8 @@ def take_ownership(
         return "requested"
 
 
-def _ever_submitted(session: Session, facility_id: int) -> bool:
+def ever_submitted(session: Session, facility_id: int) -> bool:
+    """Whether the facility ever submitted anything (then it cannot be deleted)."""
     return (
         session.exec(
             select(ElementVersion.id).where(
@@ -418,7 +437,7 @@ def request_delete(session: Session, actor: Actor, facility_id: object, note: st
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.REQUEST_DELETE)
         assert facility.id is not None
-        if _ever_submitted(session, facility.id):
+        if ever_submitted(session, facility.id):
             raise Conflict(
                 "This facility has submittals, so it cannot be deleted. Consider transferring "
                 "or merging it instead."
@@ -446,19 +465,16 @@ def _may_decide(session: Session, actor: Actor, request: FacilityRequest) -> boo
         return _is_lead(session, actor.user_id, request.organization_id)
     if request.decider == Decider.ADMIN:
         return actor.can(Permission.SYSTEM_ADMIN)
-    if request.agency_id is None or not actor.can(Permission.REGULATOR_PORTAL):
+    if request.agency_id is None:
         return False
-    return (
-        session.exec(
-            select(AgencyMember.id).where(
-                AgencyMember.agency_id == request.agency_id,
-                AgencyMember.user_id == actor.user_id,
-                col(AgencyMember.active).is_(True),
-                col(AgencyMember.role).in_(DECIDING_ROLES),
-            )
-        ).first()
-        is not None
-    )
+    return request.agency_id in _deciding_agencies(session, actor)
+
+
+def _deciding_agencies(session: Session, actor: Actor) -> list[int]:
+    """The agencies whose requests the actor decides: those where their role holds
+    Right.REQUESTS. A CUPA's staff decide for the agencies under it too; a participating
+    agency's staff only for their own agency."""
+    return sorted(reach_of(session, actor, Right.REQUESTS).agencies)
 
 
 def _carry_out(session: Session, actor: Actor, request: FacilityRequest) -> None:
@@ -477,41 +493,104 @@ def _carry_out(session: Session, actor: Actor, request: FacilityRequest) -> None
             )
         )
     elif kind in (RequestKind.TRANSFER, RequestKind.TAKE_OWNERSHIP):
-        _move(session, actor.user_id, facility, request.organization_id)
+        if facility.organization_id == request.organization_id:
+            # e.g. the regulator transferred it meanwhile
+            raise Conflict("The facility already belongs to that business.")
+        move_facility(
+            session,
+            actor.user_id,
+            facility,
+            request.organization_id,
+            details={"request_id": request.id},
+        )
     elif kind is RequestKind.MERGE:
         survivor = session.get(Facility, request.other_facility_id or 0)
         if survivor is None or survivor.status != FacilityStatus.ACTIVE:
             raise Conflict("The facility to keep is no longer active.")
         if survivor.organization_id != facility.organization_id:
             raise Conflict("The two facilities no longer belong to the same business.")
-        facility.status = FacilityStatus.MERGED.value
-        facility.merged_into_id = survivor.id
-        session.add(facility)
-        _discard_drafts(session, facility)
-        audit.record(
-            session,
-            actor_user_id=actor.user_id,
-            event=AuditEventType.FACILITY_MERGED,
-            subject_type="facility",
-            subject_id=facility.id or 0,
-            after={"merged_into_cers_id": survivor.cers_id},
-        )
+        merge_facility(session, actor.user_id, facility, survivor)
     elif kind is RequestKind.DELETE:
-        if _ever_submitted(session, facility.id or 0):
+        if ever_submitted(session, facility.id or 0):
             raise Conflict(
                 "This facility has submittals now, so it cannot be deleted. Consider "
                 "transferring or merging it instead."
             )
-        facility.status = FacilityStatus.DELETED.value
-        session.add(facility)
-        _discard_drafts(session, facility)
-        audit.record(
-            session,
-            actor_user_id=actor.user_id,
-            event=AuditEventType.FACILITY_DELETED,
-            subject_type="facility",
-            subject_id=facility.id or 0,
+        delete_facility(session, actor.user_id, facility, tell_business=True)
+
+
+def merge_facility(
+    session: Session,
+    actor_user_id: int | None,
+    facility: Facility,
+    survivor: Facility,
+    *,
+    details: dict[str, object] | None = None,
+) -> None:
+    """Retire `facility` into `survivor` now (its CERS ID keeps finding the survivor).
+
+    Both must be active; the caller checks who may do it. Inside the caller's transaction.
+    """
+    if survivor.id == facility.id:
+        raise ValidationFailed({"survivor": "Choose a different facility to keep."})
+    facility.status = FacilityStatus.MERGED.value
+    facility.merged_into_id = survivor.id
+    facility.version += 1
+    session.add(facility)
+    _discard_drafts(session, facility)
+    audit.record(
+        session,
+        actor_user_id=actor_user_id,
+        event=AuditEventType.FACILITY_MERGED,
+        subject_type="facility",
+        subject_id=facility.id or 0,
+        after={"merged_into_cers_id": survivor.cers_id, **(details or {})},
+    )
+
+
+def delete_facility(
+    session: Session,
+    actor_user_id: int | None,
+    facility: Facility,
+    *,
+    tell_business: bool,
+    details: dict[str, object] | None = None,
+    reason: str = "",
+) -> None:
+    """Delete a facility that never submitted anything, now (Conflict if it has submittals).
+
+    With `tell_business` its business's Lead Users are emailed. Inside the caller's
+    transaction; the caller checks who may do it.
+    """
+    if ever_submitted(session, facility.id or 0):
+        raise Conflict(
+            "This facility has submittals, so it cannot be deleted. Consider transferring "
+            "or merging it instead."
         )
+    facility.status = FacilityStatus.DELETED.value
+    facility.version += 1
+    session.add(facility)
+    _discard_drafts(session, facility)
+    audit.record(
+        session,
+        actor_user_id=actor_user_id,
+        event=AuditEventType.FACILITY_DELETED,
+        subject_type="facility",
+        subject_id=facility.id or 0,
+        after=details or None,
+    )
+    if tell_business:
+        business = session.get(Organization, facility.organization_id)
+        for address in sorted(set(lead_emails(session, facility.organization_id))):
+            queue_email(
+                session,
+                to=address,
+                message=emails.facility_deleted(
+                    facility.name, facility.cers_id, business.name if business else "", reason
+                ),
+                kind="facility_deleted",
+                user_id=None,
+            )
 
 
 def _discard_drafts(session: Session, facility: Facility) -> None:
@@ -523,10 +602,21 @@ def _discard_drafts(session: Session, facility: Facility) -> None:
 
 
 def decide(
-    session: Session, actor: Actor, request_id: object, approve: bool, comment: str = ""
+    session: Session,
+    actor: Actor,
+    request_id: object,
+    approve: bool,
+    comment: str = "",
+    *,
+    reason_to_reject: bool = False,
 ) -> None:
-    """Approve or reject a pending request the actor may decide; the requester is told."""
+    """Approve or reject a pending request the actor may decide; the requester is told.
+
+    With `reason_to_reject` a rejection needs a comment (the regulator's inbox asks for one).
+    """
     comment = _check_note(comment)
+    if reason_to_reject and not approve and not comment:
+        raise ValidationFailed({"note": "Say why you reject the request; the requester reads it."})
     try:
         with transaction(session):
             request = _load_request(session, request_id)
@@ -620,6 +710,9 @@ def _rows(session: Session, requests: list[FacilityRequest]) -> list[RequestRow]
         requester = session.get(User, request.requested_by_user_id)
         if facility is None or business is None or requester is None:
             continue
+        owner = session.get(Organization, facility.organization_id)
+        other = session.get(Facility, request.other_facility_id or 0)
+        decider = session.get(User, request.decided_by_user_id or 0)
         rows.append(
             RequestRow(
                 id=request.id or 0,
@@ -635,6 +728,11 @@ def _rows(session: Session, requests: list[FacilityRequest]) -> list[RequestRow]
                 decider=request.decider,
                 note=request.note,
                 decision_comment=request.decision_comment,
+                facility_id=facility.id or 0,
+                owner=owner.name if owner else "",
+                other_facility=f"{other.name} (CERS ID {other.cers_id})" if other else "",
+                decided_by=decider.display_name if decider else "",
+                decided_at=clock.format_local(request.decided_at) if request.decided_at else "",
             )
         )
     return rows
@@ -672,21 +770,37 @@ def requests_for_regulator(session: Session, actor: Actor) -> list[RequestRow]:
     """Pending requests the actor's agencies decide (Agency Admins and Request Handlers)."""
     if not actor.can(Permission.REGULATOR_PORTAL):
         raise PermissionDenied("Only regulator staff can see these requests.")
-    agencies = session.exec(
-        select(AgencyMember.agency_id).where(
-            AgencyMember.user_id == actor.user_id,
-            col(AgencyMember.active).is_(True),
-            col(AgencyMember.role).in_(DECIDING_ROLES),
-        )
-    ).all()
+    agencies = _deciding_agencies(session, actor)
     found = session.exec(
         select(FacilityRequest)
         .where(
             FacilityRequest.decider == Decider.REGULATOR.value,
-            col(FacilityRequest.agency_id).in_(list(agencies) or [0]),
+            col(FacilityRequest.agency_id).in_(agencies or [0]),
             FacilityRequest.status == RequestStatus.PENDING.value,
         )
         .order_by(FacilityRequest.id)
+    ).all()
+    return _rows(session, list(found))
+
+
+def recently_decided_for_regulator(
+    session: Session, actor: Actor, limit: int = 10
+) -> list[RequestRow]:
+    """The last requests the actor's agencies decided (approved or rejected), newest first."""
+    if not actor.can(Permission.REGULATOR_PORTAL):
+        raise PermissionDenied("Only regulator staff can see these requests.")
+    agencies = _deciding_agencies(session, actor)
+    found = session.exec(
+        select(FacilityRequest)
+        .where(
+            FacilityRequest.decider == Decider.REGULATOR.value,
+            col(FacilityRequest.agency_id).in_(agencies or [0]),
+            col(FacilityRequest.status).in_(
+                [RequestStatus.APPROVED.value, RequestStatus.REJECTED.value]
+            ),
+        )
+        .order_by(col(FacilityRequest.decided_at).desc(), col(FacilityRequest.id).desc())
+        .limit(max(1, min(limit, 50)))
     ).all()
     return _rows(session, list(found))
 

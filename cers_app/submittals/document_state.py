@@ -21,6 +21,7 @@ from cers_app.core.errors import Conflict, DomainError, ValidationFailed
 from cers_app.core.permissions import Permission, requires
 from cers_app.core.virus_scan import UNAVAILABLE
 from cers_app.submittals import document_rules, documents, drafts
+from cers_app.submittals.document_views import day_label, size_label, slot_summary
 from cers_app.submittals.documents import ElementDocuments, SlotView
 from cers_app.ui.feedback import toast_for
 from cers_app.ui.handlers import handler_actor, page_number
@@ -62,39 +63,6 @@ UNKNOWN_RESULT = "The upload did not work. Please try again."
 OTHER_ELEMENTS = {str(code): f"{code}. {label}" for code, (label, _short) in ELEMENTS.items()}
 
 
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _date(day: Any) -> str:
-    return day.strftime("%b %d, %Y").replace(" 0", " ") if day else ""
-
-
-def _summary(view: SlotView) -> str:
-    """The answer in one sentence, for reading."""
-    answer = view.answer
-    if answer is None:
-        return "No document provided yet."
-    source = answer.source
-    if source == document_rules.EXEMPT:
-        return f"Exempt: {answer.exempt_reason}"
-    if source == document_rules.TO_REGULATOR:
-        return f"Provided to the regulator on {_date(answer.provided_on)}."
-    if source == document_rules.OTHER_ELEMENT:
-        where = element_label(answer.other_element or 0)
-        return f"Provided in {where}." + (f" {answer.comment}" if answer.comment else "")
-    if source == document_rules.PUBLIC_URL:
-        return "On the internet at:"
-    if source == document_rules.AT_FACILITY:
-        return f"Stored at the facility with CERS ID {answer.stored_at_cers_id}."
-    count = len(view.files)
-    return f"Uploaded: {count} file{'s' if count != 1 else ''}."
-
-
 def _answer_view(view: SlotView) -> dict[str, str]:
     answer = view.answer
     values = {name: "" for name in FIELDS}
@@ -114,7 +82,7 @@ def _answer_view(view: SlotView) -> dict[str, str]:
         "required": "yes" if view.required else "",
         "source": str(view.source or ""),
         "source_label": document_rules.source_label(view.source),
-        "summary": _summary(view),
+        "summary": slot_summary(view),
         "row_version": str(view.row_version),
     }
 
@@ -125,10 +93,10 @@ def _file_views(view: SlotView, facility_id: int) -> list[dict[str, str]]:
             "id": str(f.id),
             "title": f.title,
             "description": f.description,
-            "date_authored": _date(f.date_authored),
+            "date_authored": day_label(f.date_authored),
             "name": f.original_name,
             "kind": f.kind_label,
-            "size": _size(f.size),
+            "size": size_label(f.size),
             "href": routes.with_query(routes.DOCUMENT_FILE, id=str(facility_id), file=str(f.id)),
         }
         for f in view.files

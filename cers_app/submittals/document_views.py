@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from cers_app.core import clock, file_kinds
+from cers_app.core.codes import element_label
 from cers_app.facilities.models import ElementVersion
 from cers_app.submittals import document_rules as rules
 from cers_app.submittals.document_models import ElementDocument, ElementDocumentFile
@@ -181,3 +182,43 @@ def answer_values(doc: ElementDocument | None) -> dict[str, Any]:
     values = {name: getattr(doc, name) for name in ANSWER_FIELDS}
     values["provided_on"] = doc.provided_on.isoformat() if doc.provided_on else None
     return values
+
+
+def size_label(size: int) -> str:
+    """A file size as people read it: bytes, KB or MB."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def day_label(day: dt.date | None) -> str:
+    """A date as people read it ("Mar 4, 2026"); "" for none."""
+    return day.strftime("%b %d, %Y").replace(" 0", " ") if day else ""
+
+
+def slot_summary(view: SlotView, *, submitted: bool = False) -> str:
+    """A slot's answer in one sentence.
+
+    On the business's draft page the address of a public URL follows the sentence as a link;
+    for a submitted version (the regulator's view) the sentence holds it, and a slot without
+    an answer stays without one.
+    """
+    answer = view.answer
+    if answer is None:
+        return "No document provided." if submitted else "No document provided yet."
+    source = answer.source
+    if source == rules.EXEMPT:
+        return f"Exempt: {answer.exempt_reason}"
+    if source == rules.TO_REGULATOR:
+        return f"Provided to the regulator on {day_label(answer.provided_on) or 'an unknown date'}."
+    if source == rules.OTHER_ELEMENT:
+        where = element_label(answer.other_element or 0)
+        return f"Provided in {where}." + (f" {answer.comment}" if answer.comment else "")
+    if source == rules.PUBLIC_URL:
+        return f"On the internet at {answer.url}" if submitted else "On the internet at:"
+    if source == rules.AT_FACILITY:
+        return f"Stored at the facility with CERS ID {answer.stored_at_cers_id}."
+    count = len(view.files)
+    return f"Uploaded: {count} file{'s' if count != 1 else ''}."

@@ -7,6 +7,7 @@ import reflex as rx
 
 from cers_app.core import routes
 from cers_app.facilities.state import FacilityPageState
+from cers_app.submittals.change_parts import change_cards
 from cers_app.submittals.drafts import BLANK
 from cers_app.submittals.state import (
     ChangesState,
@@ -488,81 +489,21 @@ def receipt_page() -> rx.Component:
 # ---------------------------------------------------------------- change view
 
 
-def _row_change(row: rx.Var) -> list[rx.Component]:
-    return [
-        rx.badge(
-            row["kind"],
-            color_scheme=rx.match(row["kind"], ("added", "green"), ("removed", "red"), "amber"),
-        ),
-        row["material"],
-        row["location"],
-        rx.text(row["fields"], size="1"),
-    ]
-
-
 def changes_page() -> rx.Component:
     ready = after_load(ChangesState.loaded)
     head = ChangesState.head
-    none = rx.text("Nothing here changed.", size="2", color_scheme="gray")
     body = rx.fragment(
         page_title(
             "Changes: " + head["label"],
             "This " + head["status"].lower() + " version compared with " + head["compared"],
         ),
-        card(
-            rx.flex(
-                rx.text.strong("Significance: "),
-                rx.badge(head["level"], size="2", id="changes-level"),
-                spacing="2",
-                align="center",
-            ),
-            rx.text(head["summary"], size="2", id="changes-summary"),
-            rx.cond(
-                ChangesState.reasons.length() > 0,
-                rx.el.ul(
-                    rx.foreach(ChangesState.reasons, lambda r: rx.el.li(rx.text(r, size="2"))),
-                    id="changes-reasons",
-                ),
-            ),
-        ),
-        card(
-            rx.heading("Forms", size="3", as_="h2"),
-            rx.cond(
-                ChangesState.forms.length() > 0,
-                table(
-                    ["Field", "Before", "Now"],
-                    ChangesState.forms,
-                    ["label", "before", "after"],
-                    id="changes-forms",
-                ),
-                none,
-            ),
-        ),
-        card(
-            rx.heading("Inventory rows", size="3", as_="h2"),
-            rx.cond(
-                ChangesState.rows.length() > 0,
-                table(
-                    ["Change", "Material", "Location", "Fields"],
-                    ChangesState.rows,
-                    _row_change,
-                    id="changes-rows",
-                ),
-                none,
-            ),
-        ),
-        card(
-            rx.heading("Documents", size="3", as_="h2"),
-            rx.cond(
-                ChangesState.documents.length() > 0,
-                table(
-                    ["Document", "Change", "Detail"],
-                    ChangesState.documents,
-                    ["label", "kind", "detail"],
-                    id="changes-documents",
-                ),
-                none,
-            ),
+        change_cards(
+            head["level"],
+            head["summary"],
+            ChangesState.reasons,
+            ChangesState.forms,
+            ChangesState.rows,
+            ChangesState.documents,
         ),
         rx.flex(
             rx.link(

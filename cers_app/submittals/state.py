@@ -14,7 +14,7 @@ from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Permission, requires
 from cers_app.facilities.state import FacilityPageState, element_page, facility_url
 from cers_app.submittals import change_view, drafts, no_change, submit
-from cers_app.submittals.changes import Changes
+from cers_app.submittals.change_parts import change_rows, change_summary
 from cers_app.ui.feedback import field_errors, form_values, toast_for
 from cers_app.ui.handlers import handler_actor, page_number
 
@@ -294,26 +294,6 @@ class ReceiptState(rx.State):
         return rx.call_script("window.print()")
 
 
-def _change_rows(changes: Changes) -> tuple[list, list, list]:
-    forms = [
-        {"label": c.label, "before": c.before or "(blank)", "after": c.after or "(blank)"}
-        for c in changes.forms
-    ]
-    rows = [
-        {
-            "kind": row.kind,
-            "material": row.material or "(no name)",
-            "location": row.location or "(no location)",
-            "fields": "; ".join(
-                f"{f.label}: {f.before or '(blank)'} -> {f.after or '(blank)'}" for f in row.fields
-            ),
-        }
-        for row in changes.rows
-    ]
-    documents = [{"label": d.label, "kind": d.kind, "detail": d.detail} for d in changes.documents]
-    return forms, rows, documents
-
-
 class ChangesState(rx.State):
     """The change view (/facilities/changes?id=&element=[&version=])."""
 
@@ -342,21 +322,16 @@ class ChangesState(rx.State):
         except DomainError as exc:
             target = facility_url(facility_id) if facility_id else routes.BUSINESS_HOME
             return [toast_for(exc), rx.redirect(target)]
-        counts = view.changes.counts
         self.head = {
             "label": view.label,
             "status": view.version_status,
             "compared": view.compared_with or "nothing: this is the element's first submittal",
             "level": view.changes.level_label,
-            "summary": (
-                f"{len(view.changes.forms)} form field(s), {counts['added']} material row(s) "
-                f"added, {counts['removed']} removed, {counts['changed']} changed, "
-                f"{len(view.changes.documents)} document(s)"
-            ),
+            "summary": change_summary(view.changes),
             "facility_url": facility_url(view.facility_id),
             "submit_url": submit_url(view.facility_id),
         }
         self.reasons = list(view.changes.reasons)
-        self.forms, self.rows, self.documents = _change_rows(view.changes)
+        self.forms, self.rows, self.documents = change_rows(view.changes)
         self.loaded = True
         return None

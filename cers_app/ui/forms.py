@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 ERROR_COLOR = "var(--red-11)"
 
 
-def _message(errors: rx.Var, name: str, id: str) -> rx.Component:
+def field_error(errors: rx.Var, name: str, id: str) -> rx.Component:
+    """The server's message about field `name` (id `<id>-error`), shown when there is one."""
     return rx.cond(
         errors.contains(name),
         rx.text(errors[name], id=f"{id}-error", size="2", color=ERROR_COLOR, role="alert"),
@@ -53,7 +56,7 @@ def text_field(
         rx.el.label(rx.text(label, weight="medium", size="2"), html_for=id),
         rx.input(**props),
         rx.cond(hint is not None, rx.text(hint or "", size="1", color_scheme="gray")),
-        _message(errors, name, id) if message is None else message,
+        field_error(errors, name, id) if message is None else message,
         spacing="1",
         width="100%",
         align="stretch",
@@ -82,7 +85,7 @@ def select_field(
             class_name="cers-select",
             aria_invalid=rx.cond(errors.contains(name), "true", "false"),
         ),
-        _message(errors, name, id),
+        field_error(errors, name, id),
         spacing="1",
         width="100%",
         align="stretch",
@@ -111,7 +114,7 @@ def checkbox_field(label: str, name: str, errors: rx.Var, *, id: str) -> rx.Comp
             ),
             html_for=id,
         ),
-        _message(errors, name, id),
+        field_error(errors, name, id),
         spacing="1",
         width="100%",
     )
@@ -132,3 +135,9 @@ def rules_box(title: str, lines: list[str] | tuple[str, ...], *, id: str) -> rx.
         variant="surface",
         width="100%",
     )
+
+
+def inline_form(field: rx.Component, button: rx.Component, **form_props: Any) -> rx.Component:
+    """A one-line form: `field` takes the free width, `button` sits beside it (under it on a
+    narrow screen)."""
+    return rx.form(rx.flex(field, button, spacing="2", wrap="wrap", width="100%"), **form_props)

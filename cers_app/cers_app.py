@@ -19,7 +19,13 @@ from cers_app.http_api import build_api
 from cers_app.inventory.pages import PAGES as INVENTORY_PAGES
 from cers_app.inventory.upload_pages import PAGES as INVENTORY_UPLOAD_PAGES
 from cers_app.organizations.pages import PAGES as ORGANIZATION_PAGES
+from cers_app.regulator.account_pages import PAGES as REGULATOR_ACCOUNT_PAGES
+from cers_app.regulator.compliance_pages import PAGES as REGULATOR_COMPLIANCE_PAGES
+from cers_app.regulator.facility_pages import PAGES as REGULATOR_FACILITY_PAGES
 from cers_app.regulator.pages import PAGES as REGULATOR_PAGES
+from cers_app.regulator.queue_pages import PAGES as REGULATOR_QUEUE_PAGES
+from cers_app.regulator.request_inbox_pages import PAGES as REGULATOR_REQUEST_PAGES
+from cers_app.regulator.submittal_pages import PAGES as REGULATOR_SUBMITTAL_PAGES
 from cers_app.submittals.document_pages import PAGES as DOCUMENT_PAGES
 from cers_app.submittals.pages import PAGES as SUBMITTAL_PAGES
 from cers_app.ui.layout import add_pages
@@ -51,6 +57,7 @@ add_pages(
         *HOME_PAGES,
         *ORGANIZATION_PAGES,
         *REGULATOR_PAGES,
+        *REGULATOR_QUEUE_PAGES,
         *ADMIN_PAGES,
         *FACILITY_PAGES,
         *FACILITY_REQUEST_PAGES,
@@ -58,5 +65,10 @@ add_pages(
         *INVENTORY_UPLOAD_PAGES,
         *SUBMITTAL_PAGES,
         *DOCUMENT_PAGES,
+        *REGULATOR_REQUEST_PAGES,
+        *REGULATOR_ACCOUNT_PAGES,
+        *REGULATOR_FACILITY_PAGES,
+        *REGULATOR_COMPLIANCE_PAGES,
+        *REGULATOR_SUBMITTAL_PAGES,
     ],
 )

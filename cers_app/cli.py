@@ -112,6 +112,16 @@ def seed_demo() -> None:
             f"Inventory imported from a workbook: {seeded.uploaded_rows} materials at "
             f"{seeded.uploaded.name} (CERS ID {seeded.uploaded.cers_id})"
         )
+    if seeded.in_review is not None:
+        click.echo(
+            f"Business plan waiting in the Regulator Portal's review queue: "
+            f"{seeded.in_review.name} (CERS ID {seeded.in_review.cers_id})"
+        )
+    if seeded.delete_requested is not None:
+        click.echo(
+            f"Deletion request waiting in the regulator's Requests inbox: "
+            f"{seeded.delete_requested.name} (CERS ID {seeded.delete_requested.cers_id})"
+        )
 
 
 def _account_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -23,8 +23,9 @@ from cers_app.core.codes import ELEMENTS, FACILITY_INFORMATION, county_code
 from cers_app.core.errors import Conflict
 from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.facilities import business_activities, owner_operator
+from cers_app.facilities import requests as facility_requests
 from cers_app.facilities import service as facility_service
-from cers_app.facilities.models import Facility
+from cers_app.facilities.models import Facility, FacilityRequest, FacilityStatus, RequestKind
 from cers_app.facilities.service import SiteInput
 from cers_app.organizations import service as org_service
 from cers_app.organizations.models import OrgOrigin
@@ -158,7 +159,30 @@ SECOND_LEAD = DemoUser(
     "Business Portal",
     "Lead User of Valley Fuel Depot",
 )
-DEMO_USERS = (BUSINESS, EDITOR, VIEWER, CONSULTANT, SECOND_LEAD, REGULATOR)
+REVIEWER = DemoUser(
+    "demorev",
+    "Granite-Harbor-63",
+    "Omar",
+    "Reyes",
+    "omar.reyes@example.org",
+    "Regulator Portal",
+    "Reviewer at the demo CUPA",
+)
+PA_REVIEWER = DemoUser(
+    "demopa",
+    "Juniper-Signal-85",
+    "Paula",
+    "Ambrose",
+    "paula.ambrose@example.org",
+    "Regulator Portal",
+    "Reviewer at Woodland Fire Department (PA): only the inventories it regulates",
+)
+REGULATOR_STAFF = (
+    (REGULATOR, DEMO_AGENCY_CODE, RegulatorRole.ADMIN),
+    (REVIEWER, DEMO_AGENCY_CODE, RegulatorRole.REVIEWER),
+    (PA_REVIEWER, DEMO_PA_CODE, RegulatorRole.REVIEWER),
+)
+DEMO_USERS = (BUSINESS, EDITOR, VIEWER, CONSULTANT, SECOND_LEAD, REGULATOR, REVIEWER, PA_REVIEWER)
 
 
 @dataclass(frozen=True)
@@ -239,21 +263,25 @@ class Seeded:
     uploaded_rows: int = 0
     submitted: SeededFacility | None = None  # the facility with an accepted HMBP and a draft
     overdue: SeededFacility | None = None  # accepted HMBP, no draft, annual due date past
+    in_review: SeededFacility | None = None  # an HMBP submitted, waiting in the review queue
+    delete_requested: SeededFacility | None = None  # a deletion waiting for the regulator
 
 
 def seed() -> Seeded:
     """Create the demo agencies, users, businesses and facilities that are missing; returns
     the demo sign-ins and facilities."""
-    agency_id = _ensure_agencies()
-    regulator_id = _ensure_user(REGULATOR)
-    db.run(
-        agency_service.set_member_role,
-        actor_user_id=None,
-        agency_id=agency_id,
-        user_id=regulator_id,
-        role=RegulatorRole.ADMIN.value,
-    )
-    user_ids = {demo.username: _ensure_user(demo) for demo in DEMO_USERS if demo is not REGULATOR}
+    _ensure_agencies()
+    user_ids = {demo.username: _ensure_user(demo) for demo in DEMO_USERS}
+    for person, code, role in REGULATOR_STAFF:
+        agency_id = db.run(agency_service.find_agency_id, code)
+        db.run(
+            agency_service.set_member_role,
+            actor_user_id=None,
+            agency_id=agency_id,
+            user_id=user_ids[person.username],
+            role=role.value,
+        )
+    reviewer = _regulator_actor(REGULATOR, user_ids[REGULATOR.username])
     organizations = {business.name: _ensure_business(business, user_ids) for business in BUSINESSES}
     facilities = [
         _ensure_facility(facility, organizations[facility.business.name], user_ids)
@@ -264,9 +292,13 @@ def seed() -> Seeded:
     uploaded = facilities[FACILITIES.index(UPLOAD_FACILITY)]
     uploaded_rows = _ensure_uploaded_inventory(uploaded, user_ids)
     submitted = facilities[FACILITIES.index(SUBMITTED_FACILITY)]
-    _ensure_submitted_hmbp(submitted, user_ids)
+    _ensure_submitted_hmbp(submitted, user_ids, reviewer)
     overdue = facilities[FACILITIES.index(OVERDUE_FACILITY)]
-    _ensure_overdue_hmbp(overdue, user_ids)
+    _ensure_overdue_hmbp(overdue, user_ids, reviewer)
+    in_review = facilities[FACILITIES.index(IN_REVIEW_FACILITY)]
+    _ensure_hmbp_in_review(in_review, user_ids)
+    delete_requested = facilities[FACILITIES.index(DELETE_FACILITY)]
+    _ensure_delete_request(delete_requested, user_ids)
     return Seeded(
         users=list(DEMO_USERS),
         facilities=facilities,
@@ -276,6 +308,8 @@ def seed() -> Seeded:
         uploaded_rows=uploaded_rows,
         submitted=submitted,
         overdue=overdue,
+        in_review=in_review,
+        delete_requested=delete_requested,
     )
 
 
@@ -319,6 +353,22 @@ def _seeding_actor(demo: DemoUser, user_id: int) -> Actor:
         permissions=frozenset(
             {Permission.SIGNED_IN, Permission.ACCOUNT, Permission.BUSINESS_PORTAL}
         ),
+    )
+
+
+def _regulator_actor(demo: DemoUser, user_id: int) -> Actor:
+    """A demo regulator acting through the services (the demo acceptances are theirs)."""
+    return Actor(
+        user_id=user_id,
+        session_id=0,
+        username=demo.username,
+        display_name=f"{demo.first_name} {demo.last_name}",
+        email=demo.email,
+        portal=Portal.REGULATOR,
+        permissions=frozenset(
+            {Permission.SIGNED_IN, Permission.ACCOUNT, Permission.REGULATOR_PORTAL}
+        ),
+        agency_ids=db.run(agency_service.active_agency_ids, user_id),
     )
 
 
@@ -470,6 +520,26 @@ FACILITIES = (
         frozenset({"HMOnSite", "OwnOrOperateAPST", "HWGenerator"}),
         VALLEY_OWNER_OPERATOR,
     ),
+    DemoFacility(
+        "demo-seed-facility-acme-woodland-annex",
+        BUSINESSES[0],
+        "Acme Plating - Woodland Annex",
+        "1300 Main St",
+        "Woodland",
+        "95695",
+        frozenset({"HMOnSite", "HWGenerator"}),
+        ACME_OWNER_OPERATOR,
+    ),
+    DemoFacility(
+        "demo-seed-facility-acme-esparto-storage",
+        BUSINESSES[0],
+        "Acme Plating - Esparto Storage",
+        "16800 Yolo Ave",
+        "Esparto",
+        "95627",
+        frozenset({"HMOnSite"}),
+        ACME_OWNER_OPERATOR,
+    ),
 )
 
 
@@ -495,10 +565,12 @@ def _ensure_facility(
         site,
         idempotency_key=facility.key,
     )
-    if not _submitted_without_draft(facility_id):
-        _fill_forms(facility, actor, facility_id)
     made = db.run(lambda session: session.get(Facility, facility_id))
     assert made is not None
+    # A demo facility someone deleted, merged or moved through the portal stays as it is.
+    active = made.status == FacilityStatus.ACTIVE and made.organization_id == organization_id
+    if active and not _submitted_without_draft(facility_id):
+        _fill_forms(facility, actor, facility_id)
     return SeededFacility(
         cers_id=made.cers_id,
         name=made.name,
@@ -540,6 +612,8 @@ INVENTORY_FACILITY = FACILITIES[3]  # Valley Fuel Depot - Yolo Yard: a fuel yard
 UPLOAD_FACILITY = FACILITIES[0]  # Acme Plating - Woodland Plant: an inventory from a workbook
 SUBMITTED_FACILITY = FACILITIES[1]  # Acme Plating - Davis Warehouse: an accepted HMBP
 OVERDUE_FACILITY = FACILITIES[2]  # Acme Plating - West Sacramento Yard: its HMBP overdue
+IN_REVIEW_FACILITY = FACILITIES[4]  # Acme Plating - Woodland Annex: an HMBP in the queue
+DELETE_FACILITY = FACILITIES[5]  # Acme Plating - Esparto Storage: its deletion requested
 
 
 def _ensure_inventory(seeded: SeededFacility, user_ids: dict[str, int]) -> int:
@@ -566,25 +640,62 @@ def _ensure_uploaded_inventory(seeded: SeededFacility, user_ids: dict[str, int])
     return demo_upload.seed(actor, seeded.cers_id, facility_id)
 
 
-def _ensure_submitted_hmbp(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+def _lead_and_facility(
+    facility: DemoFacility, seeded: SeededFacility, user_ids: dict[str, int]
+) -> tuple[Actor, int]:
+    lead = facility.business.lead
+    actor = _seeding_actor(lead, user_ids[lead.username])
+    facility_id = db.run(
+        lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
+    )
+    return actor, facility_id
+
+
+def _ensure_submitted_hmbp(
+    seeded: SeededFacility, user_ids: dict[str, int], reviewer: Actor
+) -> None:
     """The warehouse's accepted business plan and its open inventory draft (once)."""
     from cers_app.submittals import demo_hmbp
 
-    lead = SUBMITTED_FACILITY.business.lead
-    actor = _seeding_actor(lead, user_ids[lead.username])
-    facility_id = db.run(
-        lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
-    )
-    demo_hmbp.seed(actor, facility_id)
+    actor, facility_id = _lead_and_facility(SUBMITTED_FACILITY, seeded, user_ids)
+    demo_hmbp.seed(actor, facility_id, reviewer)
 
 
-def _ensure_overdue_hmbp(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+def _ensure_overdue_hmbp(seeded: SeededFacility, user_ids: dict[str, int], reviewer: Actor) -> None:
     """The yard's accepted business plan, due on a March 1 already past (once)."""
     from cers_app.submittals import demo_hmbp
 
-    lead = OVERDUE_FACILITY.business.lead
-    actor = _seeding_actor(lead, user_ids[lead.username])
-    facility_id = db.run(
-        lambda s: s.exec(select(Facility.id).where(Facility.cers_id == seeded.cers_id)).one()
-    )
-    demo_hmbp.seed_overdue(actor, facility_id)
+    actor, facility_id = _lead_and_facility(OVERDUE_FACILITY, seeded, user_ids)
+    demo_hmbp.seed_overdue(actor, facility_id, reviewer)
+
+
+def _ensure_hmbp_in_review(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+    """The annex's business plan, submitted and not yet reviewed (once): its Facility
+    Information and plans wait for the CUPA, its inventory for the Woodland PA."""
+    from cers_app.submittals import demo_hmbp
+
+    actor, facility_id = _lead_and_facility(IN_REVIEW_FACILITY, seeded, user_ids)
+    demo_hmbp.seed_in_review(actor, facility_id)
+
+
+DELETE_NOTE = "We closed this storage site in 2025 and moved the stock to the Davis Warehouse."
+
+
+def _ensure_delete_request(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+    """Acme's request to delete its closed Esparto site, for the regulator's inbox (once:
+    not again while one is pending, nor after the regulator decided)."""
+    actor, facility_id = _lead_and_facility(DELETE_FACILITY, seeded, user_ids)
+
+    def asked(session) -> bool:
+        return (
+            session.exec(
+                select(FacilityRequest.id).where(
+                    FacilityRequest.facility_id == facility_id,
+                    FacilityRequest.kind == RequestKind.DELETE.value,
+                )
+            ).first()
+            is not None
+        )
+
+    if not db.run(asked):
+        db.run(facility_requests.request_delete, actor, facility_id, DELETE_NOTE)

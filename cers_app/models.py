@@ -47,6 +47,7 @@ from cers_app.organizations.models import (  # noqa: F401
     OrgInvitation,
     OrgMember,
 )
+from cers_app.regulator.models import ReviewAction  # noqa: F401
 from cers_app.submittals.document_models import (  # noqa: F401
     ElementDocument,
     ElementDocumentFile,

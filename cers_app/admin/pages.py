@@ -14,6 +14,11 @@ from cers_app.ui.tables import pager, table
 def admin_home() -> rx.Component:
     return shell(
         rx.heading("System administration", size="7", as_="h1"),
+        rx.link(
+            "Manage accounts: disable, enable, unlock, end sessions",
+            href=routes.ADMIN_ACCOUNTS,
+            id="admin-accounts-link",
+        ),
         request_queue(),
         card(
             rx.heading("Agencies", size="4", as_="h2"),

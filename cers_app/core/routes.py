@@ -28,6 +28,17 @@ EDIT_ORGANIZATION = "/business/edit"
 INVITATION = "/invitation"
 REGULATOR_HOME = "/regulator"
 ADMIN_HOME = "/admin"
+# Regulator Portal: the review queue, one submitted element (?id=version), the requests inbox,
+# facility search and one facility (?id=), one business (?id=), compliance, staff accounts
+REGULATOR_QUEUE = "/regulator/queue"
+REGULATOR_SUBMITTAL = "/regulator/submittal"
+REGULATOR_REQUESTS = "/regulator/requests"
+REGULATOR_FACILITIES = "/regulator/facilities"
+REGULATOR_FACILITY = "/regulator/facility"
+REGULATOR_BUSINESS = "/regulator/business"
+REGULATOR_COMPLIANCE = "/regulator/compliance"
+REGULATOR_ACCOUNTS = "/regulator/accounts"
+ADMIN_ACCOUNTS = "/admin/accounts"
 # Facilities: the add-facility wizard (?w=), the facility page and its draft forms (?id=)
 FACILITY_ADD = "/facilities/add"
 FACILITY = "/facilities/view"

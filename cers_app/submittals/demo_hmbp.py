@@ -4,12 +4,15 @@ open Facility Information and inventory drafts started from it, one amount chang
 facility page, the change view and the Submit page all have something to show.
 
 Everything goes through the services, once: `seed` finds the accepted versions on a second
-run and only makes sure the draft is there. The acceptance itself is recorded directly, as a
-regulator's review would record it; the review queue belongs to the Regulator Portal.
+run and only makes sure the draft is there. The demo CUPA's Agency Admin accepts them through
+the regulator's review service.
 
 Acme Plating - West Sacramento Yard gets the same accepted plan and no draft, its due date
 put on a March 1 already past, so the Business home shows it overdue and "No change in HMBP"
 can be certified there.
+
+Acme Plating - Woodland Annex submits the same plan and nobody has reviewed it yet: it waits
+in the Regulator Portal's review queue (its inventory with the Woodland PA).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 from fpdf import FPDF
 from sqlmodel import Session, select
 
-from cers_app.core import clock, db, storage
+from cers_app.core import db, storage
 from cers_app.core.codes import ACCEPTED, FACILITY_INFORMATION
 from cers_app.core.permissions import Actor
 from cers_app.facilities.models import ElementVersion, Facility, FacilityElement
@@ -32,6 +35,7 @@ from cers_app.submittals import annual, documents, drafts, submit
 HMI, ERTP = 2, 3
 SITE_MAP, RESPONSE_PLAN, TRAINING_PLAN = 5, 6, 7
 WAREHOUSE_SLUG, YARD_SLUG = "davis-warehouse", "west-sacramento-yard"
+ANNEX_SLUG = "woodland-annex"
 SUBMIT_KEY = f"demo-seed-{WAREHOUSE_SLUG}-hmbp-submit"
 REVIEW_COMMENT = "Complete. Thank you for keeping the site map current."
 WAREHOUSE, DOCK = "Warehouse racks, aisle 3", "Loading dock"
@@ -171,23 +175,19 @@ def _prepare(actor: Actor, facility: Facility, slug: str) -> None:
     )
 
 
-def _accept(submittal_id: int) -> None:
-    """Record the regulator's acceptance of every element of the submittal."""
+def _accept(reviewer: Actor, submittal_id: int) -> None:
+    """The regulator accepts every element of the submittal through the review service."""
+    from cers_app.regulator import review
 
-    def change(session: Session) -> None:
-        with db.transaction(session):
-            now = clock.now()
-            for version in session.exec(
-                select(ElementVersion).where(ElementVersion.submittal_id == submittal_id)
-            ):
-                version.status = ACCEPTED
-                version.reviewed_at = now
-                version.review_comments = REVIEW_COMMENT
-                slot = _slot(session, version.facility_id, version.element)
-                slot.last_accepted_version_id = version.id
-                session.add_all([version, slot])
-
-    db.run(change)
+    version_ids = db.run(
+        lambda s: s.exec(
+            select(ElementVersion.id)
+            .where(ElementVersion.submittal_id == submittal_id)
+            .order_by(ElementVersion.element)
+        ).all()
+    )
+    for version_id in version_ids:
+        db.run(review.set_status, reviewer, version_id, ACCEPTED, REVIEW_COMMENT)
 
 
 def _accepted(facility_id: int) -> bool:
@@ -216,11 +216,8 @@ def _open_draft(actor: Actor, facility_id: int) -> None:
     assert not errors, errors
 
 
-def _accepted_plan(actor: Actor, facility_id: int, slug: str) -> bool:
-    """Prepare, submit and accept the facility's plan unless it was accepted already;
-    whether it was made now."""
-    if _accepted(facility_id):
-        return False
+def _submitted_plan(actor: Actor, facility_id: int, slug: str) -> int:
+    """Prepare and submit the facility's plan: Facility Information, inventory and plans."""
     facility = db.run(lambda s: s.get(Facility, facility_id))
     _prepare(actor, facility, slug)
     fi = _draft_id(facility_id, FACILITY_INFORMATION)
@@ -232,16 +229,32 @@ def _accepted_plan(actor: Actor, facility_id: int, slug: str) -> bool:
         certified=True,
         key=f"demo-seed-{slug}-hmbp-submit",
     )
-    submittal_id = db.run(submit.submit, actor, facility_id, request)
-    _accept(submittal_id)
+    return db.run(submit.submit, actor, facility_id, request)
+
+
+def _accepted_plan(actor: Actor, facility_id: int, slug: str, reviewer: Actor) -> bool:
+    """Prepare, submit and have the regulator accept the facility's plan unless it was
+    accepted already; whether it was made now."""
+    if _accepted(facility_id):
+        return False
+    _accept(reviewer, _submitted_plan(actor, facility_id, slug))
     return True
 
 
-def seed(actor: Actor, facility_id: int) -> None:
+def seed(actor: Actor, facility_id: int, reviewer: Actor) -> None:
     """The accepted HMBP and the open inventory draft of the demo warehouse (idempotent).
-    `actor` is the business's Lead User (who may edit and submit)."""
-    _accepted_plan(actor, facility_id, WAREHOUSE_SLUG)
+    `actor` is the business's Lead User (who may edit and submit), `reviewer` the CUPA's
+    staff member who accepts it."""
+    _accepted_plan(actor, facility_id, WAREHOUSE_SLUG, reviewer)
     _open_draft(actor, facility_id)
+
+
+def seed_in_review(actor: Actor, facility_id: int) -> None:
+    """The annex's HMBP submitted and waiting in the review queue (idempotent: nothing once
+    its Facility Information was submitted)."""
+    if db.run(lambda s: _slot(s, facility_id, FACILITY_INFORMATION).last_submitted_version_id):
+        return
+    _submitted_plan(actor, facility_id, ANNEX_SLUG)
 
 
 def last_march_first(today: dt.date) -> dt.date:
@@ -262,8 +275,8 @@ def _overdue(facility_id: int) -> None:
     db.run(change)
 
 
-def seed_overdue(actor: Actor, facility_id: int) -> None:
+def seed_overdue(actor: Actor, facility_id: int, reviewer: Actor) -> None:
     """The yard's accepted HMBP, no draft, due on a March 1 already past (idempotent: the
     date is set only when the plan is made, so a certified "No change" stays certified)."""
-    if _accepted_plan(actor, facility_id, YARD_SLUG):
+    if _accepted_plan(actor, facility_id, YARD_SLUG, reviewer):
         _overdue(facility_id)

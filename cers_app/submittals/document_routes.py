@@ -22,8 +22,9 @@ from starlette.responses import (
 from cers_app.core import db, routes, storage
 from cers_app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from cers_app.core.http_replies import download_headers, parse_id, signed_out, wants_html
-from cers_app.core.permissions import Actor
+from cers_app.core.permissions import Actor, Portal
 from cers_app.facilities.service import SUBMITTED_UNCHANGEABLE
+from cers_app.regulator import submittal_view
 from cers_app.submittals import document_rules, documents
 
 UPLOADED = "uploaded"
@@ -143,14 +144,19 @@ async def _accept(
 
 
 async def download(request: Request) -> Response:
-    """One uploaded file, as an attachment, to whoever may view the facility."""
+    """One uploaded file, as an attachment, to whoever may view the facility: its business's
+    people, or its regulators once the version holding the file was submitted."""
     actor: Actor | None = request.state.actor
     if actor is None:
         return signed_out(request)
     facility_id = parse_id(request.query_params.get("id"))
     file_id = parse_id(request.query_params.get("file"))
+    fetch = documents.download_file
+    if actor.portal == Portal.REGULATOR:
+        # A regulator reaches files of submitted versions in their agencies' scope only.
+        fetch = submittal_view.download_file
     try:
-        found = await db.run_async(documents.download_file, actor, facility_id, file_id)
+        found = await db.run_async(fetch, actor, facility_id, file_id)
     except DomainError as exc:
         _code, status = domain_code(exc)
         return PlainTextResponse(exc.message, status, headers={"Cache-Control": "no-store"})

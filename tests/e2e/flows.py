@@ -146,9 +146,12 @@ def question_text(user: NewUser) -> str:
     return SECURITY_QUESTIONS[user.security_question]
 
 
-def sign_in_demo(page: Page, demo: DemoUser, *, lands: str = "/home") -> None:
-    """Sign in as one of the seeded demo people; `lands` is the page the sign-in ends on."""
-    enter_username(page, demo.username)
+def sign_in_demo(page: Page, demo: DemoUser, *, lands: str = "") -> None:
+    """Sign in as one of the seeded demo people, through their portal; `lands` is the page
+    the sign-in ends on (the portal's home unless given)."""
+    regulator = demo.portal == "Regulator Portal"
+    lands = lands or ("/regulator" if regulator else "/home")
+    enter_username(page, demo.username, portal="regulator" if regulator else "business")
     expect(page.locator("#signin-phrase")).to_contain_text(demo.first_name)
     enter_password(page, demo.password)
     expect(page).to_have_url(url_of(lands))

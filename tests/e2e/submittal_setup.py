@@ -2,7 +2,7 @@
 the server's database: `python -m tests.e2e.submittal_setup '<json steps>'` in the server's
 environment. It adds to the steps of `inventory_setup` a whole first submittal (Facility
 Information, one material, the site map and both plans), its acceptance with the due date
-already past, and a count of submittals."""
+already past, a regulator's review of the last submittal, and a count of submittals."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from cers_app.core import db
 from cers_app.core.codes import ACCEPTED
 from cers_app.facilities import business_activities
 from cers_app.facilities import service as facility_service
-from cers_app.facilities.models import ElementVersion, FacilityElement
+from cers_app.facilities.models import ElementVersion, Facility, FacilityElement
 from cers_app.inventory import service as inventory
 from cers_app.submittals import annual, documents, drafts, submit
 from cers_app.submittals.models import Submittal
@@ -104,11 +104,40 @@ def submittals(facility_id: int) -> dict[str, Any]:
     return {"count": int(count)}
 
 
+def reviewed(reviewer: str, facility_id: int, status: int, comment: str = "") -> dict[str, Any]:
+    """`reviewer` (a regulator) sets `status` on every element of the facility's last
+    submittal, through the review service."""
+    from cers_app.regulator import review
+
+    actor = facility_setup.actor_of(reviewer, regulator=True)
+    last = db.run(
+        lambda s: s.exec(
+            select(Submittal.id)
+            .where(Submittal.facility_id == facility_id)
+            .order_by(Submittal.id.desc())  # type: ignore[union-attr]
+        ).first()
+    )
+    version_ids = db.run(
+        lambda s: s.exec(select(ElementVersion.id).where(ElementVersion.submittal_id == last)).all()
+    )
+    for version_id in version_ids:
+        db.run(review.set_status, actor, version_id, status, comment)
+    return {"versions": len(version_ids)}
+
+
+def facility_record(facility_id: int) -> dict[str, Any]:
+    """The facility's name and EPA ID as its record holds them."""
+    facility = db.run(lambda s: s.get(Facility, facility_id))
+    return {"name": facility.name, "epa_id": facility.epa_id, "cers_id": facility.cers_id}
+
+
 STEPS = {
     **inventory_setup.STEPS,
     "submitted_hmbp": submitted_hmbp,
     "accepted_overdue": accepted_overdue,
     "submittals": submittals,
+    "reviewed": reviewed,
+    "facility_record": facility_record,
 }
 
 

@@ -14,6 +14,25 @@ def navigate(root: State, path: str) -> None:
     )
 
 
+def root_at(path: str = "/", **query: str) -> State:
+    """A fresh root state for a browser at `path?query` (on 127.0.0.1, as the `root` fixture)."""
+    state = State(_reflex_internal_init=True)
+    as_path = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    state.router_data = state._update_router_vars(
+        {
+            "token": "state-test-token",
+            "sid": "sid-1",
+            "pathname": path,
+            "asPath": as_path,
+            "query": dict(query),
+            "headers": {},
+            "ip": "198.51.100.20",
+        },
+        {},
+    )
+    return state
+
+
 def events(result: Any) -> list[Any]:
     """A handler's result as a list of events."""
     return result if isinstance(result, list) else [result] if result is not None else []

@@ -22,6 +22,24 @@ async def test_it_lists_the_regulators_agency_roles(database, root, as_actor):
     state = await root.get_state(RegulatorHomeState)
     await RegulatorHomeState.load.fn(state)
     assert state.memberships == [{"agency": "Yolo CUPA", "code": "1234", "role": "Reviewer"}]
+    # A Reviewer sees the queue and the facilities; requests and staff accounts are not theirs.
+    assert (state.can_view, state.can_decide, state.can_admin) == (True, False, False)
+    assert (state.submitted, state.under_review, state.pending_requests) == (0, 0, 0)
+
+
+async def test_it_counts_the_work_waiting_for_an_agency_admin(database, root, as_actor):
+    from cers_app import demo
+
+    demo.seed()
+    as_actor(
+        helpers.sign_in(demo.REGULATOR.username, demo.REGULATOR.password, portal=Portal.REGULATOR)
+    )
+    state = await root.get_state(RegulatorHomeState)
+    await RegulatorHomeState.load.fn(state)
+
+    # The annex's three elements wait for review; the Esparto site's deletion for a decision.
+    assert (state.submitted, state.under_review, state.pending_requests) == (3, 0, 1)
+    assert (state.can_view, state.can_decide, state.can_admin) == (True, True, True)
 
 
 async def test_it_lists_and_searches_accounts_for_an_administrator(database, root, as_actor):

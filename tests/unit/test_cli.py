@@ -20,9 +20,11 @@ from cers_app.core import db
 from cers_app.core.passwords import verify_secret
 from cers_app.core.permissions import Permission, Portal
 from cers_app.core.settings import PROJECT_ROOT, get_settings, reload_settings
+from cers_app.facilities import requests as facility_requests
 from cers_app.facilities.models import Facility
 from cers_app.inventory import demo_rows, demo_upload
 from cers_app.organizations.models import Organization, OrgMember
+from cers_app.regulator import queue
 from cers_app.submittals import annual, demo_hmbp, no_change
 from tests import helpers
 from tests.unit import support
@@ -180,17 +182,32 @@ def test_it_seeds_the_demo_agency_and_users(database):
     assert "demobiz" in result.stdout and demo.BUSINESS.password in result.stdout
     assert "demoreg" in result.stdout and demo.REGULATOR.password in result.stdout
     assert db.run(agencies.find_agency_id, demo.DEMO_AGENCY_CODE) is not None
-    [membership] = db.run(lambda s: list(s.exec(select(AgencyMember)).all()))
-    assert membership.role == "admin"
+    members = db.run(
+        lambda s: sorted(
+            s.exec(
+                select(User.username, Agency.code, AgencyMember.role)
+                .join(AgencyMember, AgencyMember.user_id == User.id)
+                .join(Agency, Agency.id == AgencyMember.agency_id)
+            ).all()
+        )
+    )
+    assert members == [
+        ("demopa", demo.DEMO_PA_CODE, "reviewer"),
+        ("demoreg", demo.DEMO_AGENCY_CODE, "admin"),
+        ("demorev", demo.DEMO_AGENCY_CODE, "reviewer"),
+    ]
     assert helpers.sign_in("demobiz", demo.BUSINESS.password).can(Permission.BUSINESS_PORTAL)
     regulator = helpers.sign_in("demoreg", demo.REGULATOR.password, portal=Portal.REGULATOR)
     assert regulator.can(Permission.REGULATOR_PORTAL)
     # No activation mail (demo accounts are active); people added to a demo business are told,
-    # and the demo warehouse's submittal reaches its regulator and its submitter.
+    # the demo submittals reach their regulators and submitters, the acceptances the business,
+    # and the deletion request the regulator.
     assert {m.kind for m in helpers.emails()} == {
         "org_member_added",
         "submittal",
         "submittal_receipt",
+        "submittal_review",
+        "facility_request",
     }
 
 
@@ -229,15 +246,19 @@ def test_it_seeds_the_same_rows_when_run_twice(database):
     assert _demo_rows() == first_rows
     assert first["user_account"] == len(demo.DEMO_USERS) and first["agency"] == 2
     assert first["organization"] == 2 and first["org_member"] == 6
-    assert first["facility"] == len(demo.FACILITIES) == 4
+    assert first["facility"] == len(demo.FACILITIES) == 6
     # the warehouse's rows twice: in its accepted inventory and in the draft copied from it;
-    # the yard's once (no draft)
+    # the yard's and the annex's once (no draft)
     warehouse, yard = 2 * len(demo_hmbp.ROWS), len(demo_hmbp.ROWS)
+    annex = len(demo_hmbp.ROWS)
     assert first["inventory_item"] == (
-        len(demo_rows.ROWS) + len(demo_upload.ROWS) + warehouse + yard
+        len(demo_rows.ROWS) + len(demo_upload.ROWS) + warehouse + yard + annex
     )
     assert (len(demo_rows.ROWS), len(demo_upload.ROWS), warehouse, yard) == (51, 9, 6, 3)
-    assert first["facility_submittal"] == 2  # the warehouse's and the yard's accepted plans
+    # the warehouse's and the yard's accepted plans, the annex's waiting for review
+    assert first["facility_submittal"] == 3
+    assert first["review_action"] == 6  # both accepted plans: three elements each
+    assert first["facility_request"] == 1  # the Esparto site's deletion, pending
     assert first["inventory_import"] == 1  # the plating shop's workbook, imported once
 
 
@@ -259,6 +280,28 @@ def test_it_seeds_an_overdue_plan_ready_for_no_change(database):
     due, today, refusal = db.run(state)
     assert due == demo_hmbp.last_march_first(today) and due < today
     assert (due.month, due.day) == (3, 1) and refusal == ""
+
+
+def test_it_seeds_a_plan_waiting_in_the_review_queue_and_a_request_in_the_inbox(database):
+    assert _run("seed-demo").exit_code == 0
+    reviewer = helpers.sign_in("demorev", demo.REVIEWER.password, portal=Portal.REGULATOR)
+    pa = helpers.sign_in("demopa", demo.PA_REVIEWER.password, portal=Portal.REGULATOR)
+
+    waiting = db.run(queue.queue_page, reviewer, queue.QueueQuery())
+    for_pa = db.run(queue.queue_page, pa, queue.QueueQuery())
+    inbox = db.run(facility_requests.requests_for_regulator, reviewer)
+    regulator = helpers.sign_in("demoreg", demo.REGULATOR.password, portal=Portal.REGULATOR)
+    asked = db.run(facility_requests.requests_for_regulator, regulator)
+
+    annex = demo.IN_REVIEW_FACILITY.name
+    assert sorted((r.facility_name, r.element) for r in waiting.rows) == [
+        (annex, 1),
+        (annex, 2),
+        (annex, 3),
+    ]
+    assert [(r.facility_name, r.element) for r in for_pa.rows] == [(annex, 2)]
+    assert inbox == []  # a Reviewer decides no requests
+    assert [(r.kind, r.facility) for r in asked] == [("delete", demo.DELETE_FACILITY.name)]
 
 
 def _demo_rows():

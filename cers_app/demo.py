@@ -6,6 +6,7 @@ Every feature adds what it built here, so a fresh `make run` shows all of it.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -19,13 +20,19 @@ from cers_app.agencies.jurisdiction import RuleRow, city_key
 from cers_app.agencies.models import AgencyKind, RegulatorRole
 from cers_app.agencies.rules import AgencyRecord
 from cers_app.core import db
-from cers_app.core.codes import ELEMENTS, FACILITY_INFORMATION, county_code
+from cers_app.core.codes import ACCEPTED, ELEMENTS, FACILITY_INFORMATION, county_code
 from cers_app.core.errors import Conflict
 from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.facilities import business_activities, owner_operator
 from cers_app.facilities import requests as facility_requests
 from cers_app.facilities import service as facility_service
-from cers_app.facilities.models import Facility, FacilityRequest, FacilityStatus, RequestKind
+from cers_app.facilities.models import (
+    ElementVersion,
+    Facility,
+    FacilityRequest,
+    FacilityStatus,
+    RequestKind,
+)
 from cers_app.facilities.service import SiteInput
 from cers_app.organizations import service as org_service
 from cers_app.organizations.models import OrgOrigin
@@ -281,7 +288,7 @@ def seed() -> Seeded:
             user_id=user_ids[person.username],
             role=role.value,
         )
-    reviewer = _regulator_actor(REGULATOR, user_ids[REGULATOR.username])
+    accept = _acceptance_by(_regulator_actor(REGULATOR, user_ids[REGULATOR.username]))
     organizations = {business.name: _ensure_business(business, user_ids) for business in BUSINESSES}
     facilities = [
         _ensure_facility(facility, organizations[facility.business.name], user_ids)
@@ -292,9 +299,9 @@ def seed() -> Seeded:
     uploaded = facilities[FACILITIES.index(UPLOAD_FACILITY)]
     uploaded_rows = _ensure_uploaded_inventory(uploaded, user_ids)
     submitted = facilities[FACILITIES.index(SUBMITTED_FACILITY)]
-    _ensure_submitted_hmbp(submitted, user_ids, reviewer)
+    _ensure_submitted_hmbp(submitted, user_ids, accept)
     overdue = facilities[FACILITIES.index(OVERDUE_FACILITY)]
-    _ensure_overdue_hmbp(overdue, user_ids, reviewer)
+    _ensure_overdue_hmbp(overdue, user_ids, accept)
     in_review = facilities[FACILITIES.index(IN_REVIEW_FACILITY)]
     _ensure_hmbp_in_review(in_review, user_ids)
     delete_requested = facilities[FACILITIES.index(DELETE_FACILITY)]
@@ -370,6 +377,25 @@ def _regulator_actor(demo: DemoUser, user_id: int) -> Actor:
         ),
         agency_ids=db.run(agency_service.active_agency_ids, user_id),
     )
+
+
+def _acceptance_by(reviewer: Actor) -> Callable[[int], None]:
+    """The regulator accepting every element of a submittal through the review service."""
+    from cers_app.regulator import review
+    from cers_app.submittals import demo_hmbp
+
+    def accept(submittal_id: int) -> None:
+        version_ids = db.run(
+            lambda s: s.exec(
+                select(ElementVersion.id)
+                .where(ElementVersion.submittal_id == submittal_id)
+                .order_by(ElementVersion.element)
+            ).all()
+        )
+        for version_id in version_ids:
+            db.run(review.set_status, reviewer, version_id, ACCEPTED, demo_hmbp.REVIEW_COMMENT)
+
+    return accept
 
 
 def _ensure_business(business: DemoBusiness, user_ids: dict[str, int]) -> int:
@@ -652,21 +678,23 @@ def _lead_and_facility(
 
 
 def _ensure_submitted_hmbp(
-    seeded: SeededFacility, user_ids: dict[str, int], reviewer: Actor
+    seeded: SeededFacility, user_ids: dict[str, int], accept: Callable[[int], None]
 ) -> None:
     """The warehouse's accepted business plan and its open inventory draft (once)."""
     from cers_app.submittals import demo_hmbp
 
     actor, facility_id = _lead_and_facility(SUBMITTED_FACILITY, seeded, user_ids)
-    demo_hmbp.seed(actor, facility_id, reviewer)
+    demo_hmbp.seed(actor, facility_id, accept)
 
 
-def _ensure_overdue_hmbp(seeded: SeededFacility, user_ids: dict[str, int], reviewer: Actor) -> None:
+def _ensure_overdue_hmbp(
+    seeded: SeededFacility, user_ids: dict[str, int], accept: Callable[[int], None]
+) -> None:
     """The yard's accepted business plan, due on a March 1 already past (once)."""
     from cers_app.submittals import demo_hmbp
 
     actor, facility_id = _lead_and_facility(OVERDUE_FACILITY, seeded, user_ids)
-    demo_hmbp.seed_overdue(actor, facility_id, reviewer)
+    demo_hmbp.seed_overdue(actor, facility_id, accept)
 
 
 def _ensure_hmbp_in_review(seeded: SeededFacility, user_ids: dict[str, int]) -> None:

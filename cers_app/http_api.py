@@ -38,6 +38,7 @@ from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.core.settings import get_settings
 from cers_app.inventory import http_routes as inventory_http
 from cers_app.organizations import service as org_service
+from cers_app.regulator import document_route as regulator_documents
 from cers_app.submittals import document_routes
 
 log = logging.getLogger("cers_app.http")
@@ -225,6 +226,7 @@ POLICIES: dict[str, tuple[Endpoint, list[str], RoutePolicy]] = {
     routes.INVENTORY_MARKED: (inventory_http.marked, ["GET"], RoutePolicy.SESSION),
     routes.DOCUMENT_UPLOAD: (document_routes.upload, ["POST"], RoutePolicy.SESSION),
     routes.DOCUMENT_FILE: (document_routes.download, ["GET"], RoutePolicy.SESSION),
+    routes.REGULATOR_DOCUMENT_FILE: (regulator_documents.download, ["GET"], RoutePolicy.SESSION),
 }
 
 

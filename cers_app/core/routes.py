@@ -74,6 +74,8 @@ INVENTORY_MARKED = "/api/inventory/marked"
 # version and slot in the form, or also as ?id=&version=&slot=), and one file (?id=&file=)
 DOCUMENT_UPLOAD = "/api/documents/upload"
 DOCUMENT_FILE = "/api/documents/file"
+# The same for a regulator: a file of a submitted version in their reach (?id=&file=)
+REGULATOR_DOCUMENT_FILE = "/api/regulator/documents/file"
 
 
 def with_query(path: str, **query: str) -> str:

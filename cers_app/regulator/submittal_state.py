@@ -85,7 +85,7 @@ def _document_lines(view: SubmittedElement) -> list[dict[str, str]]:
                 "source": f"{f.name}, {f.kind_label}, {size_label(f.size)}",
                 "detail": "",
                 "href": routes.with_query(
-                    routes.DOCUMENT_FILE, id=str(view.facility_id), file=str(f.id)
+                    routes.REGULATOR_DOCUMENT_FILE, id=str(view.facility_id), file=str(f.id)
                 ),
             }
             for f in slot.files

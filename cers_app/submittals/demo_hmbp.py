@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from fpdf import FPDF
 from sqlmodel import Session, select
 
 from cers_app.core import db, storage
-from cers_app.core.codes import ACCEPTED, FACILITY_INFORMATION
+from cers_app.core.codes import FACILITY_INFORMATION
 from cers_app.core.permissions import Actor
-from cers_app.facilities.models import ElementVersion, Facility, FacilityElement
+from cers_app.facilities.models import Facility, FacilityElement
 from cers_app.inventory import service as inventory
 from cers_app.inventory.demo_rows import GAL, LB, LIQUID, SOLID, material
 from cers_app.submittals import annual, documents, drafts, submit
@@ -36,6 +37,8 @@ HMI, ERTP = 2, 3
 SITE_MAP, RESPONSE_PLAN, TRAINING_PLAN = 5, 6, 7
 WAREHOUSE_SLUG, YARD_SLUG = "davis-warehouse", "west-sacramento-yard"
 ANNEX_SLUG = "woodland-annex"
+# The regulator's acceptance of every element of a submittal (given by the caller).
+Accept = Callable[[int], None]
 SUBMIT_KEY = f"demo-seed-{WAREHOUSE_SLUG}-hmbp-submit"
 REVIEW_COMMENT = "Complete. Thank you for keeping the site map current."
 WAREHOUSE, DOCK = "Warehouse racks, aisle 3", "Loading dock"
@@ -175,21 +178,6 @@ def _prepare(actor: Actor, facility: Facility, slug: str) -> None:
     )
 
 
-def _accept(reviewer: Actor, submittal_id: int) -> None:
-    """The regulator accepts every element of the submittal through the review service."""
-    from cers_app.regulator import review
-
-    version_ids = db.run(
-        lambda s: s.exec(
-            select(ElementVersion.id)
-            .where(ElementVersion.submittal_id == submittal_id)
-            .order_by(ElementVersion.element)
-        ).all()
-    )
-    for version_id in version_ids:
-        db.run(review.set_status, reviewer, version_id, ACCEPTED, REVIEW_COMMENT)
-
-
 def _accepted(facility_id: int) -> bool:
     return db.run(lambda s: _slot(s, facility_id, HMI).last_accepted_version_id is not None)
 
@@ -232,20 +220,20 @@ def _submitted_plan(actor: Actor, facility_id: int, slug: str) -> int:
     return db.run(submit.submit, actor, facility_id, request)
 
 
-def _accepted_plan(actor: Actor, facility_id: int, slug: str, reviewer: Actor) -> bool:
+def _accepted_plan(actor: Actor, facility_id: int, slug: str, accept: Accept) -> bool:
     """Prepare, submit and have the regulator accept the facility's plan unless it was
     accepted already; whether it was made now."""
     if _accepted(facility_id):
         return False
-    _accept(reviewer, _submitted_plan(actor, facility_id, slug))
+    accept(_submitted_plan(actor, facility_id, slug))
     return True
 
 
-def seed(actor: Actor, facility_id: int, reviewer: Actor) -> None:
+def seed(actor: Actor, facility_id: int, accept: Accept) -> None:
     """The accepted HMBP and the open inventory draft of the demo warehouse (idempotent).
-    `actor` is the business's Lead User (who may edit and submit), `reviewer` the CUPA's
-    staff member who accepts it."""
-    _accepted_plan(actor, facility_id, WAREHOUSE_SLUG, reviewer)
+    `actor` is the business's Lead User (who may edit and submit); `accept` is the
+    regulator's acceptance of a submittal (the demo gives the review service's)."""
+    _accepted_plan(actor, facility_id, WAREHOUSE_SLUG, accept)
     _open_draft(actor, facility_id)
 
 
@@ -275,8 +263,8 @@ def _overdue(facility_id: int) -> None:
     db.run(change)
 
 
-def seed_overdue(actor: Actor, facility_id: int, reviewer: Actor) -> None:
+def seed_overdue(actor: Actor, facility_id: int, accept: Accept) -> None:
     """The yard's accepted HMBP, no draft, due on a March 1 already past (idempotent: the
     date is set only when the plan is made, so a certified "No change" stays certified)."""
-    if _accepted_plan(actor, facility_id, YARD_SLUG, reviewer):
+    if _accepted_plan(actor, facility_id, YARD_SLUG, accept):
         _overdue(facility_id)

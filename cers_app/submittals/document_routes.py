@@ -10,6 +10,9 @@ codes (document_state.RESULTS words them); other callers get JSON.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -22,9 +25,8 @@ from starlette.responses import (
 from cers_app.core import db, routes, storage
 from cers_app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from cers_app.core.http_replies import download_headers, parse_id, signed_out, wants_html
-from cers_app.core.permissions import Actor, Portal
+from cers_app.core.permissions import Actor
 from cers_app.facilities.service import SUBMITTED_UNCHANGEABLE
-from cers_app.regulator import submittal_view
 from cers_app.submittals import document_rules, documents
 
 UPLOADED = "uploaded"
@@ -144,17 +146,18 @@ async def _accept(
 
 
 async def download(request: Request) -> Response:
-    """One uploaded file, as an attachment, to whoever may view the facility: its business's
-    people, or its regulators once the version holding the file was submitted."""
+    """One uploaded file, as an attachment, to the people of the facility's business."""
+    return await send_file(request, documents.download_file)
+
+
+async def send_file(request: Request, fetch: Callable[..., Any]) -> Response:
+    """The file `fetch(session, actor, facility_id, file_id)` finds for the signed-in actor
+    (from ?id=<facility>&file=<file>), as an attachment that never runs in the browser."""
     actor: Actor | None = request.state.actor
     if actor is None:
         return signed_out(request)
     facility_id = parse_id(request.query_params.get("id"))
     file_id = parse_id(request.query_params.get("file"))
-    fetch = documents.download_file
-    if actor.portal == Portal.REGULATOR:
-        # A regulator reaches files of submitted versions in their agencies' scope only.
-        fetch = submittal_view.download_file
     try:
         found = await db.run_async(fetch, actor, facility_id, file_id)
     except DomainError as exc:

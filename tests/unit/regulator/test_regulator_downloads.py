@@ -54,8 +54,14 @@ def plant(world, county, tmp_path) -> tuple[int, int]:
     return facility_id, file_id
 
 
-def _get(client: TestClient, person: Person | None, facility_id: int, file_id: object):
-    url = routes.with_query(routes.DOCUMENT_FILE, id=str(facility_id), file=str(file_id))
+def _get(
+    client: TestClient,
+    person: Person | None,
+    facility_id: int,
+    file_id: object,
+    path: str = routes.REGULATOR_DOCUMENT_FILE,
+):
+    url = routes.with_query(path, id=str(facility_id), file=str(file_id))
     return client.get(url, headers={"cookie": person.cookie} if person else {})
 
 
@@ -99,8 +105,12 @@ def test_a_drafts_file_is_never_given_to_a_regulator(client, world, plant, rob, 
     assert _get(client, rob, facility_id, submitted_file).status_code == 200
 
 
-def test_the_business_still_downloads_its_files(client, world, plant, tmp_path) -> None:
+def test_the_business_still_downloads_its_files(client, world, plant, rob, tmp_path) -> None:
     facility_id, file_id = plant
-    assert _get(client, world.val, facility_id, file_id).status_code == 200
-    otto = _get(client, world.otto, facility_id, file_id)
+    business = routes.DOCUMENT_FILE
+    assert _get(client, world.val, facility_id, file_id, business).status_code == 200
+    # Each door is its own: the business's people are not regulators, nor the reverse.
+    assert _get(client, world.val, facility_id, file_id).status_code == 404
+    assert _get(client, rob, facility_id, file_id, business).status_code == 404
+    otto = _get(client, world.otto, facility_id, file_id, business)
     assert otto.status_code == 404

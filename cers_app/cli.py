@@ -112,6 +112,11 @@ def seed_demo() -> None:
             f"Inventory imported from a workbook: {seeded.uploaded_rows} materials at "
             f"{seeded.uploaded.name} (CERS ID {seeded.uploaded.cers_id})"
         )
+    if seeded.inventory is not None:
+        click.echo(
+            f"Aboveground Petroleum Storage draft with its form filled in: "
+            f"{seeded.inventory.name} (CERS ID {seeded.inventory.cers_id})"
+        )
     if seeded.in_review is not None:
         click.echo(
             f"Business plan waiting in the Regulator Portal's review queue: "

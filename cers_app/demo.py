@@ -302,6 +302,7 @@ def seed() -> Seeded:
     _ensure_submitted_hmbp(submitted, user_ids, accept)
     overdue = facilities[FACILITIES.index(OVERDUE_FACILITY)]
     _ensure_overdue_hmbp(overdue, user_ids, accept)
+    _ensure_apsa_draft(shown, user_ids)
     in_review = facilities[FACILITIES.index(IN_REVIEW_FACILITY)]
     _ensure_hmbp_in_review(in_review, user_ids)
     delete_requested = facilities[FACILITIES.index(DELETE_FACILITY)]
@@ -704,6 +705,42 @@ def _ensure_hmbp_in_review(seeded: SeededFacility, user_ids: dict[str, int]) -> 
 
     actor, facility_id = _lead_and_facility(IN_REVIEW_FACILITY, seeded, user_ids)
     demo_hmbp.seed_in_review(actor, facility_id)
+
+
+APSA = 9
+APSA_DOCUMENT = 49
+# The fuel yard's APSA Facility Information: not conditionally exempt, 18,500 gallons.
+APSA_FORM = {
+    "ConditionallyExempt": "N",
+    "SPCCPlanCertificationOrFiveYearReview": "2025-04-15",
+    "TotalAbovegroundStorageCapacityOfPetroleum": "18500",
+    "NumberOfTanksInUndergroundAreas": "0",
+}
+
+
+def _ensure_apsa_draft(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+    """The fuel yard's Aboveground Petroleum Storage draft: its form filled in and its
+    SPCC plan kept at the yard (once: an existing draft or submittal is left as it is)."""
+    from cers_app.submittals import documents, drafts, element_form_service
+
+    actor, facility_id = _lead_and_facility(INVENTORY_FACILITY, seeded, user_ids)
+    slot = db.run(facility_service.element_slot, facility_id, APSA)
+    if slot.draft_version_id is not None or slot.last_submitted_version_id is not None:
+        return
+    draft_id = db.run(drafts.start_element, actor, facility_id, APSA, drafts.BLANK)
+    form = db.run(element_form_service.element_form, actor, facility_id, APSA)
+    _, errors = db.run(
+        element_form_service.save_element_form, actor, facility_id, APSA, APSA_FORM, form.version
+    )
+    assert not errors, errors
+    db.run(
+        documents.set_source,
+        actor,
+        facility_id,
+        draft_id,
+        APSA_DOCUMENT,
+        {"source": "6", "stored_at_cers_id": str(seeded.cers_id)},
+    )
 
 
 DELETE_NOTE = "We closed this storage site in 2025 and moved the stock to the Davis Warehouse."

@@ -56,6 +56,8 @@ FACILITY_PLANS = "/facilities/plans"
 FACILITY_SUBMIT = "/facilities/submit"
 FACILITY_SUBMITTED = "/facilities/submitted"
 FACILITY_CHANGES = "/facilities/changes"
+# The structured form of an element's draft (?id=<facility>&element=<n>), e.g. APSA
+FACILITY_ELEMENT_FORM = "/facilities/element-form"
 BUSINESS_REQUESTS = "/business/requests"
 ARCHIVED_FACILITIES = "/business/archived"
 

@@ -18,6 +18,23 @@ def no_regulated_activities(facility: str, cers_id: int, by: str) -> Rendered:
     )
 
 
+def elements_not_applicable(facility: str, cers_id: int, by: str, elements: list[str]) -> Rendered:
+    """To the regulator: Business Activities answers made some of its elements not required
+    (CERS event 15)."""
+    listed = "; ".join(elements)
+    return render(
+        f"{facility} (CERS ID {cers_id}): elements no longer required",
+        "Hello,",
+        [
+            f"{by} changed the Business Activities answers of {facility}, CERS ID {cers_id}. "
+            f"By those answers these elements are no longer required: {listed}.",
+            "Nothing more is due for them unless you decide otherwise: you can set an "
+            "element's reporting requirement yourself on the facility's page in the "
+            "Regulator Portal.",
+        ],
+    )
+
+
 def request_to_decide(what: str, facility: str, cers_id: int, by: str, note: str) -> Rendered:
     paragraphs = [f"{by} asks: {what} (facility {facility}, CERS ID {cers_id})."]
     if note:

@@ -449,18 +449,65 @@ def _editable(session: Session, actor: Actor, facility: Facility, version: int) 
     return draft
 
 
-def _apply_requirements(session: Session, facility: Facility, answers: dict[str, str]) -> None:
-    """Set each element's requirement from the answers, except where the regulator decided."""
+def _apply_requirements(
+    session: Session, facility: Facility, answers: dict[str, str]
+) -> list[FacilityElement]:
+    """Set each element's requirement from the answers, except where the regulator decided;
+    returns the elements that were required and no longer are."""
     assert facility.id is not None
     required = set(business_activities.required_elements(answers))
     slots = session.exec(
         select(FacilityElement).where(FacilityElement.facility_id == facility.id)
     ).all()
+    dropped = []
     for slot in slots:
         if slot.requirement_source != "business_activities":
             continue
-        slot.requirement = REQUIRED if slot.element in required else NOT_REQUIRED
+        wanted = REQUIRED if slot.element in required else NOT_REQUIRED
+        if slot.requirement == REQUIRED and wanted == NOT_REQUIRED:
+            dropped.append(slot)
+        slot.requirement = wanted
         session.add(slot)
+    return dropped
+
+
+def _notify_not_applicable(
+    session: Session, actor: Actor, facility: Facility, dropped: list[FacilityElement]
+) -> None:
+    """CERS event 15: the business made elements not applicable. One email per agency to its
+    notification addresses, listing its elements, and an audit event."""
+    if not dropped:
+        return
+    assert facility.id is not None
+    elements = sorted(slot.element for slot in dropped)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        event=AuditEventType.ELEMENTS_MADE_NOT_APPLICABLE_BY_BUSINESS,
+        subject_type="facility",
+        subject_id=facility.id,
+        after={"cers_id": facility.cers_id, "elements": elements},
+        client_ip=actor.client_ip,
+    )
+    by_agency: dict[int, list[int]] = {}
+    for slot in sorted(dropped, key=lambda row: row.element):
+        if slot.agency_id is not None:
+            by_agency.setdefault(slot.agency_id, []).append(slot.element)
+    for agency_id, codes in by_agency.items():
+        message = emails.elements_not_applicable(
+            facility.name,
+            facility.cers_id,
+            actor.display_name,
+            [element_label(code) for code in codes],
+        )
+        for address in notification_addresses(session, agency_id):
+            queue_email(
+                session,
+                to=address,
+                message=message,
+                kind="facility_elements_not_applicable",
+                user_id=None,
+            )
 
 
 def save_business_activities(
@@ -492,31 +539,57 @@ def save_business_activities(
         if site_given:
             cleaned.update(_site_data(check_site(_typed_site(facility, answers))))
         draft = _editable(session, actor, facility, version)
-        before = dict(draft.data.get("business_activities", {}))
-        draft.data = {**draft.data, "business_activities": {**before, **cleaned}}
-        draft.version += 1
-        draft.updated_at = clock.now()
-        session.add(draft)
-        _apply_requirements(session, facility, cleaned)
+        store_in_draft(
+            session,
+            actor,
+            draft,
+            "business_activities",
+            cleaned,
+            AuditEventType.FACILITY_INFORMATION_DRAFT_SAVED,
+        )
+        dropped = _apply_requirements(session, facility, cleaned)
         none_regulated = business_activities.no_regulated_activities(cleaned)
+        newly_none = none_regulated and not facility.no_regulated_activities
         if none_regulated != facility.no_regulated_activities:
             facility.no_regulated_activities = none_regulated
             session.add(facility)
             if none_regulated:
                 _notify_no_regulated_activities(session, actor, facility)
-        changed_before, changed_after = audit.changed_fields(before, cleaned)
-        if changed_after:
-            audit.record(
-                session,
-                actor_user_id=actor.user_id,
-                event=AuditEventType.FACILITY_INFORMATION_DRAFT_SAVED,
-                subject_type="element_version",
-                subject_id=draft.id or 0,
-                before=changed_before,
-                after=changed_after,
-                client_ip=actor.client_ip,
-            )
+        if not newly_none:  # that email already says the elements are no longer required
+            _notify_not_applicable(session, actor, facility, dropped)
         return _forms(facility, draft), errors
+
+
+def store_in_draft(
+    session: Session,
+    actor: Actor,
+    draft: ElementVersion,
+    key: str,
+    values: dict[str, Any],
+    event: AuditEventType,
+    **details: Any,
+) -> None:
+    """Merge `values` into the draft's form `key`, count a new draft version and audit the
+    fields that changed (with `details`). Inside the caller's transaction."""
+    data = draft.data or {}
+    before = dict(data.get(key) or {})
+    merged = {**before, **values}
+    draft.data = {**data, key: merged}
+    draft.version += 1
+    draft.updated_at = clock.now()
+    session.add(draft)
+    changed_before, changed_after = audit.changed_fields(before, merged)
+    if changed_after:
+        audit.record(
+            session,
+            actor_user_id=actor.user_id,
+            event=event,
+            subject_type="element_version",
+            subject_id=draft.id or 0,
+            before=changed_before,
+            after={**details, **changed_after},
+            client_ip=actor.client_ip,
+        )
 
 
 def _notify_no_regulated_activities(session: Session, actor: Actor, facility: Facility) -> None:
@@ -560,24 +633,14 @@ def save_owner_operator(
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.EDIT_DRAFT)
         draft = _editable(session, actor, facility, version)
-        before = dict(draft.data.get("owner_operator", {}))
-        merged = {**before, **cleaned}
-        draft.data = {**draft.data, "owner_operator": merged}
-        draft.version += 1
-        draft.updated_at = clock.now()
-        session.add(draft)
-        changed_before, changed_after = audit.changed_fields(before, merged)
-        if changed_after:
-            audit.record(
-                session,
-                actor_user_id=actor.user_id,
-                event=AuditEventType.FACILITY_INFORMATION_DRAFT_SAVED,
-                subject_type="element_version",
-                subject_id=draft.id or 0,
-                before=changed_before,
-                after=changed_after,
-                client_ip=actor.client_ip,
-            )
+        store_in_draft(
+            session,
+            actor,
+            draft,
+            "owner_operator",
+            cleaned,
+            AuditEventType.FACILITY_INFORMATION_DRAFT_SAVED,
+        )
         return _forms(facility, draft), errors
 
 

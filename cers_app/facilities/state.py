@@ -21,6 +21,7 @@ from cers_app.facilities.views import DraftForms, FacilityView
 from cers_app.facilities.wizard import NEW_BUSINESS, WizardView
 from cers_app.organizations import service as org_service
 from cers_app.organizations.roles import OrgAction, OrgRole
+from cers_app.submittals.document_rules import CATALOGUE
 from cers_app.ui.feedback import field_errors, form_values, toast_for
 from cers_app.ui.handlers import handler_actor, page_number
 
@@ -62,7 +63,11 @@ def element_page(element: int, facility_id: int | str) -> str:
         2: routes.FACILITY_INVENTORY,
         3: routes.FACILITY_PLANS,
     }
-    return f"{pages[element]}?id={facility_id}" if element in pages else ""
+    if element in pages:
+        return f"{pages[element]}?id={facility_id}"
+    if any(slot.element == element for slot in CATALOGUE):  # only documents: the documents page
+        return routes.with_query(routes.FACILITY_PLANS, id=str(facility_id), element=str(element))
+    return ""
 
 
 def wizard_url(wizard_id: int | str) -> str:

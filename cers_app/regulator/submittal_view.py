@@ -32,7 +32,7 @@ from cers_app.inventory.models import InventoryItem
 from cers_app.organizations.models import Organization
 from cers_app.regulator import scope
 from cers_app.regulator.scope import Right
-from cers_app.submittals import change_view, document_rules, documents
+from cers_app.submittals import change_view, document_rules, documents, element_forms
 from cers_app.submittals.change_view import ChangeView
 from cers_app.submittals.document_models import ElementDocumentFile
 from cers_app.submittals.document_views import Download, SlotView, slot_summary
@@ -157,6 +157,27 @@ def facility_information(data: dict[str, Any]) -> tuple[FormSection, ...]:
     return tuple(sections)
 
 
+def element_form(element: int, data: dict[str, Any]) -> tuple[FormSection, ...]:
+    """The structured form of an element version (APSA Facility Information) with its labels;
+    () for an element without one."""
+    form = element_forms.form_for(element)
+    if form is None:
+        return ()
+    values = element_forms.stored_values(form, data)
+    fields = tuple(
+        FieldLine(f"{f.number}. {f.label}", element_forms.display(f, values[f.key]))
+        for f in form.fields
+    )
+    return (FormSection(form.title, fields),)
+
+
+def _version_forms(version: ElementVersion) -> tuple[FormSection, ...]:
+    data = version.data or {}
+    if version.element == FACILITY_INFORMATION:
+        return facility_information(data)
+    return element_form(version.element, data)
+
+
 def _document_slot(view: SlotView) -> DocumentSlot:
     return DocumentSlot(
         code=view.code,
@@ -213,7 +234,6 @@ def submitted_element(session: Session, actor: Actor, version_id: object) -> Sub
         business = session.get(Organization, version.organization_id)
         agency = session.get(Agency, version.agency_id) if version.agency_id else None
         submittal = session.get(Submittal, version.submittal_id) if version.submittal_id else None
-        is_fi = version.element == FACILITY_INFORMATION
         return SubmittedElement(
             version_id=version.id,
             facility_id=facility.id,
@@ -234,7 +254,7 @@ def submitted_element(session: Session, actor: Actor, version_id: object) -> Sub
             comments=version.submitted_comments,
             review_comments=version.review_comments,
             others=_others(session, actor, version),
-            forms=facility_information(version.data or {}) if is_fi else (),
+            forms=_version_forms(version),
             inventory_rows=_inventory_rows(session, version),
             documents=tuple(_document_slot(v) for v in documents.slot_views(session, version)),
         )

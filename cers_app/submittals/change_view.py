@@ -18,7 +18,7 @@ from cers_app.inventory.fields import FIELD_BY_TAG
 from cers_app.inventory.findings import FINGERPRINT_KEY
 from cers_app.inventory.models import InventoryItem
 from cers_app.organizations.roles import OrgAction
-from cers_app.submittals import changes, document_rules, documents
+from cers_app.submittals import changes, document_rules, documents, element_forms
 from cers_app.submittals.changes import Changes, InventoryRow, Snapshot
 
 HMI = 2
@@ -41,6 +41,16 @@ def _form_labels() -> dict[str, str]:
 
 
 FORM_LABELS = _form_labels()
+
+
+def form_labels_of(element: int) -> dict[str, str]:
+    """The labels of an element's form fields ("APSA: <label>"); {} when it has no form."""
+    if element == FACILITY_INFORMATION:
+        return FORM_LABELS
+    form = element_forms.form_for(element)
+    return element_forms.labels(form) if form is not None else {}
+
+
 ROW_LABELS = {tag: field.label for tag, field in FIELD_BY_TAG.items()}
 
 
@@ -81,7 +91,7 @@ def compare_versions(
         version.element,
         snapshot(session, previous) if previous else None,
         snapshot(session, version),
-        FORM_LABELS if version.element == FACILITY_INFORMATION else {},
+        form_labels_of(version.element),
         ROW_LABELS,
         slots,
     )

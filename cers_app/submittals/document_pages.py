@@ -1,4 +1,5 @@
-"""The documents section of an element page, and the Emergency Response and Training Plans page.
+"""The documents section of an element page, and the documents page of the elements that have
+no page of their own (the Emergency Response and Training Plans when the address names none).
 
 `documents_section(element)` shows each document slot of the element: what was provided (or
 the findings saying what is missing), a source picker with the fields that source needs when
@@ -13,7 +14,7 @@ import reflex as rx
 from cers_app.core import routes
 from cers_app.submittals import document_rules
 from cers_app.submittals.document_rules import SOURCES, SlotDef
-from cers_app.submittals.document_state import OTHER_ELEMENTS, DocumentState
+from cers_app.submittals.document_state import OTHER_ELEMENTS, PAGE_ELEMENTS, DocumentState
 from cers_app.ui.forms import ERROR_COLOR
 from cers_app.ui.guidance import level_tag
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
@@ -405,13 +406,25 @@ def documents_section(element: int, *, reload_key: rx.Var | None = None) -> rx.C
     return rx.box(section, key=reload_key, on_mount=DocumentState.load(element), width="100%")
 
 
-# ------------------------------------------------------------------ the ERTP element page
+# ------------------------------------------------------------------ the documents page
+
+
+def _advisories() -> rx.Component:
+    """Element-wide guidance, such as the forms that come in a later release."""
+    return rx.cond(
+        DocumentState.advisories.length() > 0,
+        rx.el.ul(
+            rx.foreach(DocumentState.advisories, _finding),
+            id="documents-advisories",
+            style={"listStyle": "none", "padding": 0, "display": "grid", "gap": "8px"},
+        ),
+    )
 
 
 def _plans_heading() -> rx.Component:
     header = DocumentState.header
     return rx.vstack(
-        page_title("Emergency Response and Training Plans"),
+        page_title(DocumentState.header["element"]),
         rx.flex(
             rx.text(
                 rx.text.strong(header["name"]),
@@ -441,20 +454,25 @@ def _plans_notice() -> rx.Component:
         can_edit=DocumentState.can_edit,
         not_started=DocumentState.header["status"] == "Not started",
         first_text="Nothing has been submitted for this element yet. Start a new submittal to "
-        "provide the emergency response plan and the training plan.",
+        "provide its documents.",
         again_text="What was last submitted is shown below and cannot change. Start a new "
         "submittal: it begins as a copy of the last one.",
         start=rx.button(
             "Start a new submittal", on_click=DocumentState.start_draft, id="plans-start-draft"
         ),
-        read_only_text="Your role lets you view these plans but not change them.",
+        read_only_text="Your role lets you view these documents but not change them.",
         prefix="plans",
     )
 
 
 def plans_page() -> rx.Component:
     ready = after_load(DocumentState.loaded)
-    body = rx.fragment(_plans_heading(), _plans_notice(), documents_section(ERTP))
+    sections = rx.match(
+        DocumentState.element,
+        *[(element, documents_section(element)) for element in PAGE_ELEMENTS],
+        rx.fragment(),
+    )
+    body = rx.fragment(_plans_heading(), _plans_notice(), _advisories(), sections)
     return shell(rx.cond(ready, body, rx.spinner()))
 
 
@@ -463,6 +481,6 @@ PAGES = [
         routes.FACILITY_PLANS,
         plans_page,
         "Emergency Response and Training Plans",
-        (DocumentState.load(ERTP),),
+        (DocumentState.load_page,),
     ),
 ]

@@ -38,8 +38,11 @@ BAD_FORM = "The upload form could not be read; reload the page and try again."
 def page_url(facility_id: int, slot: int | None, result: str) -> str:
     """The element page of `slot`, told which slot the upload was for and how it went."""
     definition = document_rules.find_slot(slot)
-    page = ELEMENT_PAGES.get(definition.element if definition else 0, routes.FACILITY)
+    element = definition.element if definition else 0
+    page = ELEMENT_PAGES.get(element, routes.FACILITY_PLANS if definition else routes.FACILITY)
     query = {"id": str(facility_id), "doc_result": result}
+    if definition and element not in ELEMENT_PAGES:  # the documents page of that element
+        query["element"] = str(element)
     if slot is not None:
         query["doc_slot"] = str(slot)
     return routes.with_query(page, **query)

@@ -47,7 +47,9 @@ SOURCE_FIELDS: dict[int, tuple[str, ...]] = {
     AT_FACILITY: ("stored_at_cers_id",),
 }
 REQUIRED = "required"
+ADVISORY = "advisory"
 MISSING_DOCUMENT = "1003"
+MISSING_RESOURCE = "1004"
 SOURCE_CODES = {
     EXEMPT: "1005",
     OTHER_ELEMENT: "1006",
@@ -93,7 +95,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class DocumentFinding:
-    slot: int
+    slot: int  # 0: the element as a whole
     code: str  # CERS guidance code
     level: str
     field: str  # the form field to fix ("source", "url", "files", ...)
@@ -110,6 +112,10 @@ class FileDetails:
 _LOCAL_HELP = (
     "A document your regulator asks of facilities in its area. Provide it if your regulator "
     "requires it."
+)
+_STATE_HELP = (
+    "Any other document a state program asks of this facility for this element. Optional: "
+    "provide it only if you were asked to."
 )
 CATALOGUE: tuple[SlotDef, ...] = (
     SlotDef(23, 1, "Locally Required Document", False, _LOCAL_HELP, local=True),
@@ -140,12 +146,152 @@ CATALOGUE: tuple[SlotDef, ...] = (
         "emergencies, and how often the training is repeated.",
     ),
     SlotDef(36, 3, "Locally Required Document", False, _LOCAL_HELP, local=True),
+    # Onsite Hazardous Waste Treatment (Tiered Permitting). The plot plan is what CERS checks
+    # for (its guidance 1039 is Required); the others depend on the units' tier, which the
+    # unit forms will tell once they exist, so they stay optional until then.
+    SlotDef(
+        14,
+        5,
+        "Plot Plan/Map",
+        True,
+        "A drawing of the site showing where each treatment unit is, with the buildings, the "
+        "hazardous waste storage areas and the property lines.",
+    ),
+    SlotDef(
+        15,
+        5,
+        "Prior Enforcement History",
+        False,
+        "The enforcement actions taken in the past against the facility's treatment "
+        "activities, if the tier of a unit asks for them.",
+    ),
+    SlotDef(
+        16,
+        5,
+        "Written Estimate of Closure Costs",
+        False,
+        "What it would cost to close the treatment units safely (removing the waste, cleaning "
+        "the equipment), for units that need financial assurance for closure.",
+    ),
+    SlotDef(
+        17,
+        5,
+        "Financial Assurance Closure Mechanism",
+        False,
+        "Proof of the mechanism (trust fund, surety bond, letter of credit, insurance...) that "
+        "pays for closing the treatment units, for units that need financial assurance.",
+    ),
+    SlotDef(
+        18,
+        5,
+        "Tank and Container Certification",
+        False,
+        "For units operating under Permit by Rule: the certification that the tanks and "
+        "containers used for treatment are fit for it.",
+    ),
+    SlotDef(
+        19,
+        5,
+        "Notification of Local Agency or Agencies",
+        False,
+        "For units operating under Permit by Rule: a copy of the notice sent to the local "
+        "agencies about the treatment at this facility.",
+    ),
+    SlotDef(
+        20,
+        5,
+        "Notification of Property Owner",
+        False,
+        "For units operating under Permit by Rule, when the facility does not own the land: a "
+        "copy of the notice sent to the property owner.",
+    ),
+    SlotDef(38, 5, "Locally Required Document", False, _LOCAL_HELP, local=True),
+    SlotDef(55, 5, "Miscellaneous State-Required Document", False, _STATE_HELP),
+    # Recyclable Materials Report: the 1/10 schema has no form for it, so its report document
+    # is the element itself and is required (an element without it would say nothing).
+    SlotDef(
+        48,
+        6,
+        "Recyclable Materials Report Documentation",
+        True,
+        "The report of the excluded or exempted recyclable materials the facility recycles: "
+        "what they are, how much, and where they go.",
+    ),
+    SlotDef(
+        21,
+        6,
+        "Known Market Documentation",
+        False,
+        "Evidence that there is a known market for each recyclable material, such as sales "
+        "records or contracts with the recyclers that take it.",
+    ),
+    SlotDef(39, 6, "Locally Required Document", False, _LOCAL_HELP, local=True),
+    SlotDef(56, 6, "Miscellaneous State-Required Document", False, _STATE_HELP),
+    # Remote Waste Consolidation: what it requires is the consolidation site form (later).
+    SlotDef(40, 7, "Locally Required Document", False, _LOCAL_HELP, local=True),
+    SlotDef(57, 7, "Miscellaneous State-Required Document", False, _STATE_HELP),
+    SlotDef(
+        22,
+        8,
+        "Hazardous Waste Tank Closure Certificate",
+        True,
+        "The certificate that the hazardous waste tank was cleaned on site and closed or "
+        "removed properly, signed by the person who certifies the closure.",
+    ),
+    SlotDef(41, 8, "Locally Required Document", False, _LOCAL_HELP, local=True),
+    SlotDef(58, 8, "Miscellaneous State-Required Document", False, _STATE_HELP),
+    SlotDef(
+        49,
+        9,
+        "APSA Documentation",
+        True,
+        "The facility's aboveground petroleum storage documents: its Spill Prevention, Control "
+        "and Countermeasure (SPCC) plan or, if conditionally exempt, what shows the "
+        "exemption, and the list of its petroleum tanks and containers.",
+    ),
+    SlotDef(42, 9, "Locally Required Document", False, _LOCAL_HELP, local=True),
+    SlotDef(59, 9, "Miscellaneous State-Required Document", False, _STATE_HELP),
+    # CalARP: the schema's only CalARP document is the "locally collected" one, and it is the
+    # one slot the schema requires (minOccurs 1): the risk management plan documents the CUPA
+    # collects. So it is required for every agency, not only when the agency asks for it.
+    SlotDef(
+        43,
+        10,
+        "CalARP Documentation",
+        True,
+        "The California Accidental Release Program documents your regulator collects, such as "
+        "the risk management plan for the regulated substances held above their threshold "
+        "quantities.",
+    ),
+    SlotDef(60, 10, "Miscellaneous State-Required Document", False, _STATE_HELP),
 )
 _BY_CODE = {slot.code: slot for slot in CATALOGUE}
 
 
 def _with_flag(slot: SlotDef, locally_required: bool) -> SlotDef:
     return dataclasses.replace(slot, required=locally_required) if slot.local else slot
+
+
+# The elements whose structured forms OpenCERS does not have yet: only their documents can be
+# provided for now (CERS: 1004 MissingResource, Advisory for resources the template can miss).
+FORMS_LATER: dict[int, str] = {
+    5: "the facility and treatment unit forms (and the certification of financial assurance)",
+    7: "the consolidation site form (one per remote site)",
+}
+
+
+def element_advisories(element: int) -> tuple[DocumentFinding, ...]:
+    """Element-wide guidance that does not block submitting (Advisory): for an element whose
+    forms come later, that only its documents can be provided for now."""
+    forms = FORMS_LATER.get(element)
+    if forms is None:
+        return ()
+    message = (
+        f"OpenCERS does not have {forms} of {element_label(element)} yet: they will come in "
+        "a later release. Provide the documents below for now; your regulator may ask you for "
+        "the rest on paper."
+    )
+    return (DocumentFinding(0, MISSING_RESOURCE, ADVISORY, "", message),)
 
 
 def slots_for(element: int, *, locally_required: bool = False) -> tuple[SlotDef, ...]:

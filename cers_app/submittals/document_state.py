@@ -60,6 +60,12 @@ RESULTS = {
     "invalid_file": "The file's name is too long: at most 254 characters.",
 }
 UNKNOWN_RESULT = "The upload did not work. Please try again."
+PLANS = 3
+# The elements the documents page shows (their own pages show Facility Information's and the
+# inventory's documents).
+PAGE_ELEMENTS = tuple(
+    sorted(({slot.element for slot in document_rules.CATALOGUE} - {1, 2}) | {PLANS})
+)
 OTHER_ELEMENTS = {str(code): f"{code}. {label}" for code, (label, _short) in ELEMENTS.items()}
 
 
@@ -131,6 +137,7 @@ class DocumentState(rx.State):
     answers: dict[str, dict[str, str]] = _empty()
     files: dict[str, list[dict[str, str]]] = _empty_lists()
     findings: dict[str, list[dict[str, str]]] = _empty_lists()
+    advisories: list[dict[str, str]] = []  # element-wide guidance (never blocks)
     choice: dict[str, str] = {}  # the source picked on the page, per slot
     errors: dict[str, str] = {}  # "<slot>.<field>" -> message
     notices: dict[str, str] = {}  # per slot: what the last upload did
@@ -146,6 +153,7 @@ class DocumentState(rx.State):
         self.loaded = self.has_draft = self.editable = self.can_edit = self.can_upload = False
         self.element, self.header = 0, {}
         self.answers, self.files, self.findings = _empty(), _empty_lists(), _empty_lists()
+        self.advisories = []
         self.choice, self.errors, self.notices, self.notice_ok = {}, {}, {}, {}
         self._facility_id = self._version_id = 0
         self._slots = []
@@ -178,6 +186,10 @@ class DocumentState(rx.State):
         )
         self.today = clock.today().isoformat()
         self._slots = [str(view.code) for view in found.slots]
+        self.advisories = [
+            {"code": f.code, "level": f.level, "field": f.field, "message": f.message}
+            for f in found.advisories
+        ]
         for view in found.slots:
             self._show_slot(view)
         self.form_key += 1
@@ -209,6 +221,9 @@ class DocumentState(rx.State):
         """Show the documents of `element` for the facility in the address (?id=): its
         draft, else its last submittal, or the version named by &version= (read-only unless
         it is the draft)."""
+        return await self._open(element)
+
+    async def _open(self, element: int) -> Any:
         self._forget()
         query = self.router.url.query_parameters
         facility_id = page_number(query.get("id", ""))
@@ -221,6 +236,14 @@ class DocumentState(rx.State):
             return [toast_for(exc), rx.redirect(routes.BUSINESS_HOME)]
         self._show(found)
         return self._upload_result()
+
+    @requires(Permission.BUSINESS_PORTAL)
+    @rx.event
+    async def load_page(self) -> Any:
+        """The documents page: `load` for the element in the address (&element=), the
+        Emergency Response and Training Plans when it names none."""
+        wanted = page_number(self.router.url.query_parameters.get("element", ""))
+        return await self._open(wanted if wanted in PAGE_ELEMENTS else PLANS)
 
     @requires(Permission.BUSINESS_PORTAL)
     @rx.event

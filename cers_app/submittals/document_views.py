@@ -71,6 +71,7 @@ class ElementDocuments:
     can_edit: bool  # the role may answer slots of drafts
     can_upload: bool  # the role may attach files
     slots: tuple[SlotView, ...]
+    advisories: tuple[DocumentFinding, ...] = ()  # element-wide guidance; never blocks
 
     @property
     def editable(self) -> bool:

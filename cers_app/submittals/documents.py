@@ -130,6 +130,7 @@ def element_documents(
             can_edit=allows(member.role, OrgAction.EDIT_DRAFT),
             can_upload=allows(member.role, OrgAction.UPLOAD),
             slots=slots,
+            advisories=rules.element_advisories(element),
         )
 
 

@@ -9,6 +9,7 @@ from cers_app.core import routes
 from cers_app.facilities.state import FacilityPageState
 from cers_app.submittals.change_parts import change_cards
 from cers_app.submittals.drafts import BLANK
+from cers_app.submittals.element_forms import elements_with_forms
 from cers_app.submittals.state import (
     ChangesState,
     ElementActionsState,
@@ -130,6 +131,25 @@ def _history(row: rx.Var) -> rx.Component:
     )
 
 
+# The elements whose draft has a structured form page (APSA Facility Information, ...).
+FORM_ELEMENTS = [str(element) for element in sorted(elements_with_forms())]
+
+
+def _form_link(element: rx.Var) -> rx.Component:
+    return rx.cond(
+        rx.Var.create(FORM_ELEMENTS).contains(element),
+        rx.link(
+            rx.button("Form", variant="soft"),
+            href=routes.FACILITY_ELEMENT_FORM
+            + "?id="
+            + FacilityPageState.facility["id"]
+            + "&element="
+            + element,
+            id="element-form-link-" + element,
+        ),
+    )
+
+
 def element_actions(row: rx.Var) -> rx.Component:
     """The versions of one element of the facility page and what the user may do with them."""
     element = row["element"]
@@ -155,6 +175,7 @@ def element_actions(row: rx.Var) -> rx.Component:
             has_draft,
             rx.flex(
                 rx.cond(FacilityPageState.can_edit, open_link),
+                _form_link(element),
                 changes,
                 rx.cond(FacilityPageState.can_discard, _discard_controls(row)),
                 spacing="2",

@@ -17,7 +17,7 @@ from cers_app.facilities import business_activities, owner_operator
 from cers_app.facilities.models import ElementVersion
 from cers_app.inventory.models import InventoryFinding
 from cers_app.inventory.rules import REQUIRED
-from cers_app.submittals import documents
+from cers_app.submittals import documents, element_forms
 
 HMI = 2
 
@@ -52,6 +52,16 @@ def _facility_information(version: ElementVersion) -> list[Blocker]:
     return blockers
 
 
+def _element_form(form: element_forms.FormDef, version: ElementVersion) -> list[Blocker]:
+    values = element_forms.stored_values(form, version.data)
+    _, errors = element_forms.check(form, values)
+    return [
+        Blocker("form", f"{form.title}, {field.label}: {errors[field.key]}")
+        for field in form.fields
+        if field.key in errors
+    ]
+
+
 def _inventory(session: Session, version: ElementVersion) -> list[Blocker]:
     required = session.execute(
         sa.select(func.count()).where(
@@ -77,6 +87,9 @@ def blockers(session: Session, version: ElementVersion) -> list[Blocker]:
         found += _facility_information(version)
     if version.element == HMI:
         found += _inventory(session, version)
+    form = element_forms.form_for(version.element)
+    if form is not None:
+        found += _element_form(form, version)
     for finding in documents.version_document_findings(session, version.id):
         found.append(Blocker(str(finding.code), finding.message))
     return found

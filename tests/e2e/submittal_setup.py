@@ -104,6 +104,23 @@ def submittals(facility_id: int) -> dict[str, Any]:
     return {"count": int(count)}
 
 
+def facility_information(lead: str, facility_id: int, yes: list[str]) -> dict[str, Any]:
+    """`lead` fills in the facility's Facility Information: Yes to the `yes` questions, No to
+    the others, and a complete Owner/Operator form."""
+    actor = facility_setup.actor_of(lead)
+    forms = db.run(facility_service.facility_information, actor, facility_id)
+    answers = {key: "Y" if key in yes else "N" for key in business_activities.QUESTION_KEYS}
+    forms, errors = db.run(
+        facility_service.save_business_activities, actor, facility_id, answers, forms.version
+    )
+    assert not errors, errors
+    _, errors = db.run(
+        facility_service.save_owner_operator, actor, facility_id, OWNER, forms.version
+    )
+    assert not errors, errors
+    return {"required": list(forms.required_elements)}
+
+
 def reviewed(reviewer: str, facility_id: int, status: int, comment: str = "") -> dict[str, Any]:
     """`reviewer` (a regulator) sets `status` on every element of the facility's last
     submittal, through the review service."""
@@ -137,6 +154,7 @@ STEPS = {
     "accepted_overdue": accepted_overdue,
     "submittals": submittals,
     "reviewed": reviewed,
+    "facility_information": facility_information,
     "facility_record": facility_record,
 }
 

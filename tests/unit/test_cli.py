@@ -21,11 +21,12 @@ from cers_app.core.passwords import verify_secret
 from cers_app.core.permissions import Permission, Portal
 from cers_app.core.settings import PROJECT_ROOT, get_settings, reload_settings
 from cers_app.facilities import requests as facility_requests
-from cers_app.facilities.models import Facility
+from cers_app.facilities import service as facility_service
+from cers_app.facilities.models import ElementVersion, Facility
 from cers_app.inventory import demo_rows, demo_upload
 from cers_app.organizations.models import Organization, OrgMember
 from cers_app.regulator import queue
-from cers_app.submittals import annual, demo_hmbp, no_change
+from cers_app.submittals import annual, demo_hmbp, element_form_service, no_change, readiness
 from tests import helpers
 from tests.unit import support
 
@@ -280,6 +281,23 @@ def test_it_seeds_an_overdue_plan_ready_for_no_change(database):
     due, today, refusal = db.run(state)
     assert due == demo_hmbp.last_march_first(today) and due < today
     assert (due.month, due.day) == (3, 1) and refusal == ""
+
+
+def test_it_seeds_an_apsa_draft_ready_to_submit(database):
+    assert _run("seed-demo").exit_code == 0
+    lead = helpers.sign_in(demo.SECOND_LEAD.username, demo.SECOND_LEAD.password)
+
+    def draft(session):
+        facility_id = session.exec(
+            select(Facility.id).where(Facility.name == demo.INVENTORY_FACILITY.name)
+        ).one()
+        slot = facility_service.element_slot(session, facility_id, demo.APSA)
+        return facility_id, session.get(ElementVersion, slot.draft_version_id)
+
+    facility_id, version = db.run(draft)
+    assert version is not None and version.data["form"] == demo.APSA_FORM
+    assert db.run(lambda s: readiness.blockers(s, version)) == []
+    assert db.run(element_form_service.element_form, lead, facility_id, demo.APSA).can_edit
 
 
 def test_it_seeds_a_plan_waiting_in_the_review_queue_and_a_request_in_the_inbox(database):

@@ -92,41 +92,24 @@ def seed_demo() -> None:
             f"  CERS ID {facility.cers_id}  {facility.name}, {facility.address}"
             f"  ({facility.business})"
         )
-    if seeded.inventory is not None:
-        click.echo(
-            f"Hazardous materials inventory: {seeded.inventory_rows} materials at "
-            f"{seeded.inventory.name} (CERS ID {seeded.inventory.cers_id})"
-        )
-    if seeded.submitted is not None:
-        click.echo(
-            f"Accepted business plan with an open inventory draft: {seeded.submitted.name} "
-            f"(CERS ID {seeded.submitted.cers_id})"
-        )
-    if seeded.overdue is not None:
-        click.echo(
-            f"Accepted business plan overdue for its annual certification (use No change in "
-            f"HMBP): {seeded.overdue.name} (CERS ID {seeded.overdue.cers_id})"
-        )
-    if seeded.uploaded is not None:
-        click.echo(
-            f"Inventory imported from a workbook: {seeded.uploaded_rows} materials at "
-            f"{seeded.uploaded.name} (CERS ID {seeded.uploaded.cers_id})"
-        )
-    if seeded.inventory is not None:
-        click.echo(
-            f"Aboveground Petroleum Storage draft with its form filled in: "
-            f"{seeded.inventory.name} (CERS ID {seeded.inventory.cers_id})"
-        )
-    if seeded.in_review is not None:
-        click.echo(
-            f"Business plan waiting in the Regulator Portal's review queue: "
-            f"{seeded.in_review.name} (CERS ID {seeded.in_review.cers_id})"
-        )
-    if seeded.delete_requested is not None:
-        click.echo(
-            f"Deletion request waiting in the regulator's Requests inbox: "
-            f"{seeded.delete_requested.name} (CERS ID {seeded.delete_requested.cers_id})"
-        )
+    shown = [
+        (f"Hazardous materials inventory: {seeded.inventory_rows} materials at", seeded.inventory),
+        ("Accepted business plan with an open inventory draft:", seeded.submitted),
+        (
+            "Accepted business plan overdue for its annual certification (use No change in HMBP):",
+            seeded.overdue,
+        ),
+        (
+            f"Inventory imported from a workbook: {seeded.uploaded_rows} materials at",
+            seeded.uploaded,
+        ),
+        ("Aboveground Petroleum Storage draft with its form filled in:", seeded.inventory),
+        ("Business plan waiting in the Regulator Portal's review queue:", seeded.in_review),
+        ("Deletion request waiting in the regulator's Requests inbox:", seeded.delete_requested),
+    ]
+    for what, facility in shown:
+        if facility is not None:
+            click.echo(f"{what} {facility.name} (CERS ID {facility.cers_id})")
 
 
 def _account_options(fn: Callable[..., Any]) -> Callable[..., Any]:

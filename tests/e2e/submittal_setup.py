@@ -164,5 +164,26 @@ def setup(server: Any, *steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any
     return facility_setup.run_steps(server, "tests.e2e.submittal_setup", steps)
 
 
+def new_facility(server: Any, lead: str, business: str, name: str, street: str) -> dict[str, Any]:
+    """A new facility of `business` in Davis (the demo CUPA's), made by its Lead User `lead`;
+    the name gets a random suffix and the street a random number, so each test has its own."""
+    [organization] = setup(server, ("organization_id", {"name": business}))
+    [made] = setup(
+        server,
+        (
+            "facility",
+            {
+                "lead": lead,
+                "organization_id": organization["id"],
+                "name": f"{name} {secrets.token_hex(3)}",
+                "street": f"{10000 + secrets.randbelow(89999)} {street}",
+                "city": "Davis",
+                "zip_code": "95616",
+            },
+        ),
+    )
+    return made
+
+
 if __name__ == "__main__":
     facility_setup.main_of(STEPS, sys.argv[1:])

@@ -9,9 +9,6 @@ The facility and its Facility Information come from the services
 
 from __future__ import annotations
 
-import secrets
-import uuid
-
 from playwright.sync_api import Page, expect
 
 from cers_app.demo import BUSINESS
@@ -24,7 +21,7 @@ from tests.e2e.flows import (
     wait_until_live,
 )
 from tests.e2e.server import AppServer
-from tests.e2e.submittal_setup import setup
+from tests.e2e.submittal_setup import new_facility, setup
 
 ACME = "Acme Plating Co."
 APSA, APSA_DOCUMENT = 9, 49
@@ -35,21 +32,7 @@ CAPACITY = "#element-form-TotalAbovegroundStorageCapacityOfPetroleum"
 
 def _fuel_yard(server: AppServer) -> dict:
     """A new Davis facility of Acme whose Business Activities say Yes to APSA only."""
-    [acme] = setup(server, ("organization_id", {"name": ACME}))
-    [made] = setup(
-        server,
-        (
-            "facility",
-            {
-                "lead": BUSINESS.username,
-                "organization_id": acme["id"],
-                "name": f"Acme Fuel Yard {uuid.uuid4().hex[:6]}",
-                "street": f"{10000 + secrets.randbelow(89999)} Fourth St",
-                "city": "Davis",
-                "zip_code": "95616",
-            },
-        ),
-    )
+    made = new_facility(server, BUSINESS.username, ACME, "Acme Fuel Yard", "Fourth St")
     [filled] = setup(
         server,
         (

@@ -10,9 +10,6 @@ The facility's first business plan is submitted and accepted by the services
 
 from __future__ import annotations
 
-import secrets
-import uuid
-
 from playwright.sync_api import Page, expect
 
 from cers_app.demo import BUSINESS, REVIEWER
@@ -27,7 +24,7 @@ from tests.e2e.flows import (
 )
 from tests.e2e.server import AppServer
 from tests.e2e.smtp_sink import SmtpSink
-from tests.e2e.submittal_setup import setup
+from tests.e2e.submittal_setup import new_facility, setup
 from tests.unit.inventory import stock
 
 ACME = "Acme Plating Co."
@@ -43,21 +40,7 @@ COMMENT = "Please give the site's EPA ID number with the new name."
 
 def _accepted_facility(server: AppServer) -> dict:
     """A new Davis facility of Acme whose first business plan the CUPA accepted."""
-    [acme] = setup(server, ("organization_id", {"name": ACME}))
-    [made] = setup(
-        server,
-        (
-            "facility",
-            {
-                "lead": BUSINESS.username,
-                "organization_id": acme["id"],
-                "name": f"Acme Depot {uuid.uuid4().hex[:6]}",
-                "street": f"{10000 + secrets.randbelow(89999)} Second St",
-                "city": "Davis",
-                "zip_code": "95616",
-            },
-        ),
-    )
+    made = new_facility(server, BUSINESS.username, ACME, "Acme Depot", "Second St")
     setup(
         server,
         (

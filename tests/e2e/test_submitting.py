@@ -10,8 +10,6 @@ it goes through the pages.
 
 from __future__ import annotations
 
-import secrets
-import uuid
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -28,7 +26,7 @@ from tests.e2e.flows import (
     wait_until_live,
 )
 from tests.e2e.server import AppServer
-from tests.e2e.submittal_setup import setup
+from tests.e2e.submittal_setup import new_facility, setup
 from tests.unit.inventory import stock
 
 ACME = "Acme Plating Co."
@@ -44,21 +42,7 @@ DIESEL = stock.BASE  # a complete row without findings
 
 def _submitted_facility(server: AppServer) -> dict:
     """A new facility of Acme with its first business plan submitted (by the services)."""
-    [acme] = setup(server, ("organization_id", {"name": ACME}))
-    [made] = setup(
-        server,
-        (
-            "facility",
-            {
-                "lead": BUSINESS.username,
-                "organization_id": acme["id"],
-                "name": f"Acme Depot {uuid.uuid4().hex[:6]}",
-                "street": f"{10000 + secrets.randbelow(89999)} Second St",
-                "city": "Davis",
-                "zip_code": "95616",
-            },
-        ),
-    )
+    made = new_facility(server, BUSINESS.username, ACME, "Acme Depot", "Second St")
     setup(
         server,
         (

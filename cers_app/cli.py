@@ -104,6 +104,7 @@ def seed_demo() -> None:
             seeded.uploaded,
         ),
         ("Aboveground Petroleum Storage draft with its form filled in:", seeded.inventory),
+        ("Underground Storage Tanks draft with two tanks, ready to submit:", seeded.inventory),
         ("Business plan waiting in the Regulator Portal's review queue:", seeded.in_review),
         ("Deletion request waiting in the regulator's Requests inbox:", seeded.delete_requested),
     ]

@@ -303,6 +303,7 @@ def seed() -> Seeded:
     overdue = facilities[FACILITIES.index(OVERDUE_FACILITY)]
     _ensure_overdue_hmbp(overdue, user_ids, accept)
     _ensure_apsa_draft(shown, user_ids)
+    _ensure_ust_draft(shown, user_ids)
     in_review = facilities[FACILITIES.index(IN_REVIEW_FACILITY)]
     _ensure_hmbp_in_review(in_review, user_ids)
     delete_requested = facilities[FACILITIES.index(DELETE_FACILITY)]
@@ -544,7 +545,7 @@ FACILITIES = (
         "400 County Road 98",
         "Woodland",
         "95776",
-        frozenset({"HMOnSite", "OwnOrOperateAPST", "HWGenerator"}),
+        frozenset({"HMOnSite", "OwnOrOperateAPST", "OwnOrOperateUST", "HWGenerator"}),
         VALLEY_OWNER_OPERATOR,
     ),
     DemoFacility(
@@ -741,6 +742,15 @@ def _ensure_apsa_draft(seeded: SeededFacility, user_ids: dict[str, int]) -> None
         APSA_DOCUMENT,
         {"source": "6", "stored_at_cers_id": str(seeded.cers_id)},
     )
+
+
+def _ensure_ust_draft(seeded: SeededFacility, user_ids: dict[str, int]) -> None:
+    """The fuel yard's Underground Storage Tanks draft: two tanks with their monitoring plans,
+    ready to submit (once)."""
+    from cers_app.submittals import demo_ust
+
+    actor, facility_id = _lead_and_facility(INVENTORY_FACILITY, seeded, user_ids)
+    demo_ust.seed_ust_draft(actor, facility_id, seeded.cers_id)
 
 
 DELETE_NOTE = "We closed this storage site in 2025 and moved the stock to the Davis Warehouse."

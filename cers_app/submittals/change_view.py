@@ -3,7 +3,9 @@ submitted version against the submittal before it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -18,13 +20,19 @@ from cers_app.inventory.fields import FIELD_BY_TAG
 from cers_app.inventory.findings import FINGERPRINT_KEY
 from cers_app.inventory.models import InventoryItem
 from cers_app.organizations.roles import OrgAction
-from cers_app.submittals import changes, document_rules, documents, element_forms
+from cers_app.submittals import (
+    changes,
+    document_rules,
+    documents,
+    element_forms,
+    element_records,
+)
 from cers_app.submittals.changes import Changes, InventoryRow, Snapshot
 
 HMI = 2
 NOTHING = "This element has no draft and no submittal to compare."
 # Derived bookkeeping kept in a version's data, not something the business entered.
-_DERIVED_KEYS = frozenset({FINGERPRINT_KEY})
+_DERIVED_KEYS = frozenset({FINGERPRINT_KEY, element_records.NEXT_KEY})
 
 
 def _form_labels() -> dict[str, str]:
@@ -43,12 +51,14 @@ def _form_labels() -> dict[str, str]:
 FORM_LABELS = _form_labels()
 
 
-def form_labels_of(element: int) -> dict[str, str]:
-    """The labels of an element's form fields ("APSA: <label>"); {} when it has no form."""
+def form_labels_of(element: int, *datas: Mapping[str, Any] | None) -> dict[str, str]:
+    """The labels of an element's form fields ("APSA: <label>") and of the records found in
+    `datas`, the versions' data compared ("Tank T-1: Capacity"); {} when it has neither."""
     if element == FACILITY_INFORMATION:
         return FORM_LABELS
     form = element_forms.form_for(element)
-    return element_forms.labels(form) if form is not None else {}
+    labels = element_forms.labels(form) if form is not None else {}
+    return {**labels, **element_records.labels(element, *datas)}
 
 
 ROW_LABELS = {tag: field.label for tag, field in FIELD_BY_TAG.items()}
@@ -87,11 +97,13 @@ def compare_versions(
 ) -> Changes:
     """The changes from `previous` (None: a first submittal) to `version`."""
     slots = {slot.code: slot.label for slot in document_rules.slots_for(version.element)}
+    before = snapshot(session, previous) if previous else None
+    after = snapshot(session, version)
     return changes.compare(
         version.element,
-        snapshot(session, previous) if previous else None,
-        snapshot(session, version),
-        form_labels_of(version.element),
+        before,
+        after,
+        form_labels_of(version.element, before.data if before else None, after.data),
         ROW_LABELS,
         slots,
     )

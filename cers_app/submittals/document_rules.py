@@ -3,8 +3,9 @@
 Pure functions, no database. A slot is identified by its CERS resource type code. Each slot is
 answered by choosing one document source (DocumentSource 1-6) and giving what that source
 needs. `check_answer` refuses bad input before anything is stored; `slot_findings` reads a
-stored answer and returns the guidance (CERS codes 1003 and 1005-1010, all Required) that
-blocks submitting while the document is missing or incomplete.
+stored answer and returns the guidance (CERS codes 1003 and 1005-1010, all Required; the UST
+slots' own codes 1031-1033) that blocks submitting while the document is missing or
+incomplete. A conditional slot is required when the version's data says so.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from cers_app.core.codes import ELEMENTS, element_label
 from cers_app.core.errors import ValidationFailed
 from cers_app.facilities.cers_ids import CERS_ID_MAX, CERS_ID_MIN
+from cers_app.submittals import ust_facility_form
 
 EXEMPT, TO_REGULATOR, OTHER_ELEMENT, PUBLIC_URL, UPLOAD, AT_FACILITY = 1, 2, 3, 4, 5, 6
 SOURCES: dict[int, str] = {
@@ -78,6 +81,10 @@ class SlotDef:
     required: bool
     help: str
     local: bool = False  # the locally required document: required only if the agency asks
+    missing_code: str = (
+        MISSING_DOCUMENT  # the CERS guidance code when a required slot has no answer
+    )
+    when: str = ""  # a condition (CONDITIONS) on the version's data that makes it required
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,68 @@ CATALOGUE: tuple[SlotDef, ...] = (
     # Onsite Hazardous Waste Treatment (Tiered Permitting). The plot plan is what CERS checks
     # for (its guidance 1039 is Required); the others depend on the units' tier, which the
     # unit forms will tell once they exist, so they stay optional until then.
+    # Underground Storage Tanks. The certification of financial responsibility is the one the
+    # schema requires; the written agreement and the CFO letter are required when the facility
+    # form says so (CERS guidance 1032, 1033).
+    SlotDef(
+        28,
+        4,
+        "UST Monitoring Site Plan",
+        False,
+        "A plot plan of the site showing each tank, the piping, the dispensers and where the "
+        "monitoring equipment (sensors, sumps, the tank gauge console) is. Provide it with a new "
+        "or changed monitoring plan.",
+    ),
+    SlotDef(
+        29,
+        4,
+        "UST Certification of Financial Responsibility",
+        True,
+        "The certificate that the tank owner or operator can pay for corrective action and "
+        "third-party damages, naming the financial-responsibility mechanism chosen on the UST "
+        "Facility Information form.",
+        missing_code="1031",
+    ),
+    SlotDef(
+        30,
+        4,
+        "UST Response Plan",
+        False,
+        "What the facility does if a tank or its piping leaks: who is called, how the release "
+        "is stopped and contained, and how it is cleaned up.",
+    ),
+    SlotDef(
+        31,
+        4,
+        "Owner/Operator Written Agreement",
+        False,
+        "When the tank owner and the tank operator are different people or companies: their "
+        "written agreement on who monitors the tanks. Required when the UST Facility "
+        "Information names a different tank owner and tank operator.",
+        missing_code="1032",
+        when="ust_written_agreement",
+    ),
+    SlotDef(
+        32,
+        4,
+        "Letter from the Chief Financial Officer",
+        False,
+        "The letter of the company's chief financial officer that goes with the State Fund as "
+        "the financial-responsibility mechanism. Required when the UST Facility Information "
+        "chooses State Fund and CFO letter.",
+        missing_code="1033",
+        when="ust_cfo_letter",
+    ),
+    SlotDef(
+        33,
+        4,
+        "Owner Statement of Designated UST Operator Compliance",
+        False,
+        "The owner's statement that the designated UST operator understands and complies with "
+        "the UST requirements.",
+    ),
+    SlotDef(37, 4, "Locally Required Document", False, _LOCAL_HELP, local=True),
+    SlotDef(54, 4, "Miscellaneous State-Required Document", False, _STATE_HELP),
     SlotDef(
         14,
         5,
@@ -268,8 +337,21 @@ CATALOGUE: tuple[SlotDef, ...] = (
 _BY_CODE = {slot.code: slot for slot in CATALOGUE}
 
 
-def _with_flag(slot: SlotDef, locally_required: bool) -> SlotDef:
-    return dataclasses.replace(slot, required=locally_required) if slot.local else slot
+# The conditions a slot's `when` names: each reads a version's data.
+CONDITIONS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "ust_written_agreement": ust_facility_form.needs_written_agreement,
+    "ust_cfo_letter": ust_facility_form.needs_cfo_letter,
+}
+
+
+def _with_flag(
+    slot: SlotDef, locally_required: bool, data: Mapping[str, Any] | None = None
+) -> SlotDef:
+    if slot.local:
+        return dataclasses.replace(slot, required=locally_required)
+    if slot.when:
+        return dataclasses.replace(slot, required=CONDITIONS[slot.when](data or {}))
+    return slot
 
 
 # The elements whose structured forms OpenCERS does not have yet: only their documents can be
@@ -294,18 +376,23 @@ def element_advisories(element: int) -> tuple[DocumentFinding, ...]:
     return (DocumentFinding(0, MISSING_RESOURCE, ADVISORY, "", message),)
 
 
-def slots_for(element: int, *, locally_required: bool = False) -> tuple[SlotDef, ...]:
+def slots_for(
+    element: int, *, locally_required: bool = False, data: Mapping[str, Any] | None = None
+) -> tuple[SlotDef, ...]:
     """The element's document slots. The locally required slot is optional unless
-    `locally_required` (the agency asks for it)."""
+    `locally_required` (the agency asks for it); a conditional slot is required when the
+    version's `data` meets its condition."""
     return tuple(
-        _with_flag(slot, locally_required) for slot in CATALOGUE if slot.element == element
+        _with_flag(slot, locally_required, data) for slot in CATALOGUE if slot.element == element
     )
 
 
-def find_slot(code: object, *, locally_required: bool = False) -> SlotDef | None:
+def find_slot(
+    code: object, *, locally_required: bool = False, data: Mapping[str, Any] | None = None
+) -> SlotDef | None:
     """The slot with this resource type code, or None."""
     slot = _BY_CODE.get(code) if isinstance(code, int) and not isinstance(code, bool) else None
-    return _with_flag(slot, locally_required) if slot else None
+    return _with_flag(slot, locally_required, data) if slot else None
 
 
 def source_label(source: int | None) -> str:
@@ -493,7 +580,7 @@ def slot_findings(
         return [
             _finding(
                 slot,
-                MISSING_DOCUMENT,
+                slot.missing_code,
                 "source",
                 f"The {name} is missing. Choose how you provide it: upload it, give its web "
                 "address, or say where it is kept.",

@@ -164,7 +164,11 @@ def slot_views(session: Session, version: ElementVersion) -> tuple[SlotView, ...
     docs = documents_of(session, version.id)
     files = files_of(session, version.id)
     today = clock.today()
-    slots = rules.slots_for(version.element, locally_required=locally_required(session, version))
+    slots = rules.slots_for(
+        version.element,
+        locally_required=locally_required(session, version),
+        data=version.data,
+    )
     return tuple(
         slot_view(
             slot,

@@ -182,7 +182,9 @@ def _draft(
 
 
 def _slot_of_draft(session: Session, version: ElementVersion, code: int) -> SlotDef:
-    slot = rules.find_slot(code, locally_required=locally_required(session, version))
+    slot = rules.find_slot(
+        code, locally_required=locally_required(session, version), data=version.data
+    )
     if slot is None or slot.element != version.element:
         raise NotFound(NO_SLOT)
     return slot

@@ -1,4 +1,5 @@
-"""Loading and saving the structured form of an element's draft (APSA Facility Information).
+"""Loading and saving the structured form of an element's draft (APSA or UST Facility
+Information).
 
 The values live in the draft's `data["form"]`. What was typed is always kept (cleaned where
 possible); the returned errors say what to fix, and readiness blocks submitting until none
@@ -72,6 +73,39 @@ def _no_draft(element: int) -> str:
     )
 
 
+def shown_draft(session: Session, facility: Facility, element: int) -> ElementVersion:
+    """The element's open draft, to show; NotFound when none was started."""
+    slot = _slot(session, facility, element)
+    draft = session.get(ElementVersion, slot.draft_version_id) if slot.draft_version_id else None
+    if draft is None:
+        raise NotFound(_no_draft(element))
+    return draft
+
+
+def editable_draft(
+    session: Session, facility: Facility, element: int, version: object
+) -> ElementVersion:
+    """The element's open draft, to change, if it is still at `version` (the one the page
+    showed). Conflict when it was submitted, discarded or changed by someone else meanwhile."""
+    slot = _slot(session, facility, element)
+    label = element_label(element)
+    if slot.draft_version_id is None:
+        raise Conflict(
+            f"{label} has no open draft any more: it was submitted or discarded. Start a "
+            "new draft on the facility page to make changes."
+        )
+    draft = session.get(ElementVersion, slot.draft_version_id)
+    assert draft is not None
+    if draft.status != DRAFT:  # submitted versions never change, whatever points at them
+        raise Conflict(SUBMITTED_UNCHANGEABLE)
+    if draft.version != version:
+        raise Conflict(
+            f"The {label} draft was changed by someone else meanwhile. Reload the page to "
+            "see their changes, then make yours again."
+        )
+    return draft
+
+
 def _view(
     facility: Facility, form: FormDef, draft: ElementVersion, can_edit: bool
 ) -> ElementFormView:
@@ -101,10 +135,7 @@ def element_form(
     otherwise (and for an element without a form)."""
     facility, member = access_facility(session, actor, facility_id, OrgAction.VIEW)
     form = _form(element)
-    slot = _slot(session, facility, form.element)
-    draft = session.get(ElementVersion, slot.draft_version_id) if slot.draft_version_id else None
-    if draft is None:
-        raise NotFound(_no_draft(form.element))
+    draft = shown_draft(session, facility, form.element)
     can_edit = draft.status == DRAFT and allows(member.role, OrgAction.EDIT_DRAFT)
     return _view(facility, form, draft, can_edit)
 
@@ -126,22 +157,7 @@ def save_element_form(
         facility, _ = access_facility(session, actor, facility_id, OrgAction.EDIT_DRAFT)
         form = _form(element)
         cleaned, errors = element_forms.check(form, values)
-        slot = _slot(session, facility, form.element)
-        label = element_label(form.element)
-        if slot.draft_version_id is None:
-            raise Conflict(
-                f"{label} has no open draft any more: it was submitted or discarded. Start a "
-                "new draft on the facility page to make changes."
-            )
-        draft = session.get(ElementVersion, slot.draft_version_id)
-        assert draft is not None
-        if draft.status != DRAFT:  # submitted versions never change, whatever points at them
-            raise Conflict(SUBMITTED_UNCHANGEABLE)
-        if draft.version != version:
-            raise Conflict(
-                f"The {label} draft was changed by someone else meanwhile. Reload the page to "
-                "see their changes, then make yours again."
-            )
+        draft = editable_draft(session, facility, form.element, version)
         store_in_draft(
             session,
             actor,

@@ -1,9 +1,10 @@
-"""Structured forms of submittal elements (APSA Facility Information, later UST Facility...).
+"""Structured forms of submittal elements (APSA Facility Information, UST Facility
+Information, and the forms of an element's records such as a UST tank).
 
-Each element with a form has one FormDef: its fields keyed by their CERS XML tag, with the
-CERS data dictionary number, a label, a kind and its limits. `check` cleans what was typed
-and says, per field, what to fix. Pure: no database, no Reflex. The definitions live in their
-own modules (`apsa.py`) and register here when imported.
+Each form is a FormDef: its fields keyed by their CERS XML tag, with the CERS data
+dictionary number, a label, a kind and its limits. `check` cleans what was typed and says,
+per field, what to fix. Pure: no database, no Reflex. The definitions live in their own
+modules (`apsa.py`, `ust_facility_form.py`, ...) and register here when imported.
 """
 
 from __future__ import annotations
@@ -21,12 +22,21 @@ DATE = "date"
 WHOLE = "whole"
 DECIMAL = "decimal"
 TEXT = "text"
-KINDS = (YESNO, DATE, WHOLE, DECIMAL, TEXT)
+CHOICE = "choice"  # one code of a CERS code list
+KINDS = (YESNO, DATE, WHOLE, DECIMAL, TEXT, CHOICE)
+# The guidance code of a required field left blank (CERS 1002 RequiredFieldMissingValue).
+MISSING_VALUE = "1002"
+# The guidance code of any other field problem, unless the field names its own.
+FORM_PROBLEM = "form"
 EARLIEST = dt.date(1900, 1, 1)
 # Where the form's values live in ElementVersion.data.
 DATA_KEY = "form"
 # The modules that define element forms; each registers its FormDef on import.
-_DEFINITIONS = ("cers_app.submittals.apsa",)
+_DEFINITIONS = (
+    "cers_app.submittals.apsa",
+    "cers_app.submittals.ust_facility_form",
+    "cers_app.submittals.ust_records",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,13 @@ class FormField:
     maximum: Decimal | None = None
     max_length: int = 0  # text; 0: no limit
     not_future: bool = False  # date: on or before today
+    choices: tuple[tuple[str, str], ...] = ()  # choice: (code, label) in CERS order
+    section: str = ""  # the heading the page groups the field under
+    code: str = ""  # the CERS guidance code of a problem with this field ("" -> generic)
+
+    def choice_label(self, code: str) -> str:
+        """The label of one of the field's codes ("" for an unknown code)."""
+        return next((label for value, label in self.choices if value == code), "")
 
 
 # A cross-field rule: (cleaned values, errors so far) -> more errors, by field key.
@@ -67,11 +84,21 @@ class FormDef:
 _FORMS: dict[int, FormDef] = {}
 
 
-def register(form: FormDef) -> FormDef:
-    """Make `form` the form of its element (a definition module calls this on import)."""
+def validated(form: FormDef) -> FormDef:
+    """`form`, after checking its definition is sound (known kinds, choices where needed,
+    unique keys); a definition module's mistake fails on import, not in front of a user."""
     kinds = {field.kind for field in form.fields}
     assert kinds <= set(KINDS), f"unknown field kind in {form.title}: {kinds - set(KINDS)}"
-    _FORMS[form.element] = form
+    keys = [field.key for field in form.fields]
+    assert len(keys) == len(set(keys)), f"repeated field key in {form.title}"
+    for field in form.fields:
+        assert (field.kind == CHOICE) == bool(field.choices), f"{form.title}: {field.key}"
+    return form
+
+
+def register(form: FormDef) -> FormDef:
+    """Make `form` the form of its element (a definition module calls this on import)."""
+    _FORMS[form.element] = validated(form)
     return form
 
 
@@ -92,7 +119,7 @@ def elements_with_forms() -> frozenset[int]:
     return frozenset(_loaded())
 
 
-def _phrase(label: str) -> str:
+def phrase(label: str) -> str:
     """`label` inside a sentence: first letter lower-cased unless it starts an acronym."""
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
@@ -121,6 +148,15 @@ def _yesno(value: str) -> tuple[str, str | None]:
     return value, "Answer Yes or No."
 
 
+def _choice(field: FormField, value: str) -> tuple[str, str | None]:
+    """A code of the field's list, typed as its code or its label (any letter case)."""
+    folded = value.casefold()
+    for code, label in field.choices:
+        if folded in (code.casefold(), label.casefold()):
+            return code, None
+    return value, "Choose one of the listed options."
+
+
 def _date(field: FormField, value: str, today: dt.date) -> tuple[str, str | None]:
     try:
         day = dt.date.fromisoformat(value)
@@ -129,7 +165,7 @@ def _date(field: FormField, value: str, today: dt.date) -> tuple[str, str | None
     if day < EARLIEST:
         return value, f"Enter a date on or after {EARLIEST.isoformat()}."
     if field.not_future and day > today:
-        return value, f"The {_phrase(field.label)} cannot be in the future (today is {today})."
+        return value, f"The {phrase(field.label)} cannot be in the future (today is {today})."
     return day.isoformat(), None
 
 
@@ -160,7 +196,9 @@ def check_field(field: FormField, raw: object, today: dt.date) -> tuple[str, str
             return "", None
         if field.kind == YESNO:
             return "", f"Answer Yes or No: {field.label}."
-        return "", f"Enter the {_phrase(field.label)}."
+        if field.kind == CHOICE:
+            return "", f"Choose the {phrase(field.label)}."
+        return "", f"Enter the {phrase(field.label)}."
     if field.kind == YESNO:
         return _yesno(value)
     if field.kind == DATE:
@@ -169,6 +207,8 @@ def check_field(field: FormField, raw: object, today: dt.date) -> tuple[str, str
         return _whole(field, value)
     if field.kind == DECIMAL:
         return _decimal(field, value)
+    if field.kind == CHOICE:
+        return _choice(field, value)
     if field.max_length and len(value) > field.max_length:
         return value, f"At most {field.max_length} characters (this has {len(value)})."
     return value, None
@@ -193,16 +233,32 @@ def check(
     return cleaned, errors
 
 
+def values_of(form: FormDef, saved: Mapping[str, object] | None) -> dict[str, str]:
+    """The form's values out of a saved mapping (blank for a field never saved)."""
+    saved = saved or {}
+    return {field.key: str(saved.get(field.key, "") or "") for field in form.fields}
+
+
 def stored_values(form: FormDef, data: Mapping[str, object] | None) -> dict[str, str]:
     """The form's values as kept in a version's data (blank for a field never saved)."""
     saved = (data or {}).get(DATA_KEY) or {}
     assert isinstance(saved, Mapping)
-    return {field.key: str(saved.get(field.key, "") or "") for field in form.fields}
+    return values_of(form, saved)
 
 
-def labels(form: FormDef) -> dict[str, str]:
-    """Change-view labels of the form's fields, keyed as the version data flattens them."""
-    return {f"{DATA_KEY}.{field.key}": f"{form.short}: {field.label}" for field in form.fields}
+def problem_code(field: FormField, value: str) -> str:
+    """The CERS guidance code of a problem with `field` holding `value`: the field's own code,
+    else 1002 for a blank value, else the generic form code."""
+    if field.code:
+        return field.code
+    return MISSING_VALUE if not value else FORM_PROBLEM
+
+
+def labels(form: FormDef, prefix: str = DATA_KEY, short: str = "") -> dict[str, str]:
+    """Change-view labels of the form's fields, keyed as the version data flattens them
+    (`prefix`.`key`), each led by `short` (default: the form's short name)."""
+    lead = short or form.short
+    return {f"{prefix}.{field.key}": f"{lead}: {field.label}" for field in form.fields}
 
 
 def display(field: FormField, value: str) -> str:
@@ -213,4 +269,31 @@ def display(field: FormField, value: str) -> str:
         return {"Y": "Yes", "N": "No"}.get(value, value)
     if field.kind == WHOLE and value.isdigit():
         return f"{int(value):,}"
+    if field.kind == CHOICE:
+        return field.choice_label(value) or value
     return value
+
+
+def other_text_rule(code_key: str, other_codes: tuple[str, ...], text_key: str, what: str) -> Rule:
+    """A rule: when `code_key` holds one of `other_codes` (an "Other" answer), `text_key`
+    must say what it is (`what`: "the other tank use")."""
+
+    def rule(values: Mapping[str, str], errors: Mapping[str, str]) -> dict[str, str]:
+        if code_key in errors or values.get(code_key) not in other_codes:
+            return {}
+        if values.get(text_key, ""):
+            return {}
+        return {text_key: f"Describe {what}: you chose Other."}
+
+    return rule
+
+
+def at_least_one_yes_rule(keys: tuple[str, ...], message: str) -> Rule:
+    """A rule: at least one of the Yes/No fields `keys` is Yes; else `message` on the first."""
+
+    def rule(values: Mapping[str, str], errors: Mapping[str, str]) -> dict[str, str]:
+        if any(key in errors for key in keys) or any(values.get(key) == "Y" for key in keys):
+            return {}
+        return {keys[0]: message}
+
+    return rule

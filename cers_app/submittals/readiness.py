@@ -1,7 +1,9 @@
 """What stops an element version from being submitted: its Required findings.
 
 Facility Information needs every Business Activities question answered and a valid
-Owner/Operator Identification; the inventory needs no Required finding on any row; every
+Owner/Operator Identification; the inventory needs no Required finding on any row; an
+element with a structured form (APSA, UST) needs it filled in without problems, and its
+records (UST tanks with their monitoring plans, installation certifications) complete; every
 required document slot needs an answer that is complete for its source.
 """
 
@@ -17,9 +19,11 @@ from cers_app.facilities import business_activities, owner_operator
 from cers_app.facilities.models import ElementVersion
 from cers_app.inventory.models import InventoryFinding
 from cers_app.inventory.rules import REQUIRED
-from cers_app.submittals import documents, element_forms
+from cers_app.submittals import documents, element_forms, element_records
 
 HMI = 2
+# CERS 1001 MissingForm: a form the element needs was never filled in.
+MISSING_FORM = "1001"
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,21 @@ def _facility_information(version: ElementVersion) -> list[Blocker]:
 
 
 def _element_form(form: element_forms.FormDef, version: ElementVersion) -> list[Blocker]:
+    if element_forms.DATA_KEY not in (version.data or {}):
+        return [
+            Blocker(
+                MISSING_FORM,
+                f"The {form.title} form is not filled in yet. Open it with Form on the facility "
+                "page.",
+            )
+        ]
     values = element_forms.stored_values(form, version.data)
     _, errors = element_forms.check(form, values)
     return [
-        Blocker("form", f"{form.title}, {field.label}: {errors[field.key]}")
+        Blocker(
+            element_forms.problem_code(field, values[field.key]),
+            f"{form.title}, {field.label}: {errors[field.key]}",
+        )
         for field in form.fields
         if field.key in errors
     ]
@@ -90,6 +105,8 @@ def blockers(session: Session, version: ElementVersion) -> list[Blocker]:
     form = element_forms.form_for(version.element)
     if form is not None:
         found += _element_form(form, version)
+    for record in element_records.findings(version.element, version.data):
+        found.append(Blocker(record.code, record.message))
     for finding in documents.version_document_findings(session, version.id):
         found.append(Blocker(str(finding.code), finding.message))
     return found

@@ -46,7 +46,8 @@ def test_each_element_has_its_slots() -> None:
     assert codes(3) == [(6, True), (7, True), (36, False)]
     assert codes(3, locally_required=True) == [(6, True), (7, True), (36, True)]
     assert codes(2, locally_required=True) == [(5, True), (35, True)]
-    assert codes(4) == []
+    ust = [(28, False), (29, True), (30, False), (31, False), (32, False), (33, False)]
+    assert codes(4) == [*ust, (37, False), (54, False)]
 
 
 def test_slot_names_and_lookup() -> None:

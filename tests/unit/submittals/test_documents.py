@@ -129,7 +129,7 @@ def test_the_draft_is_shown_with_the_roles_rights(world, plant, ertp) -> None:
     )
 
 
-@pytest.mark.parametrize("element", [4, 0, "3", None, 99])
+@pytest.mark.parametrize("element", [11, 0, "3", None, 99])
 def test_an_element_without_documents_is_not_found(world, plant, element) -> None:
     with pytest.raises(NotFound):
         _show(world.lena, plant, element)

@@ -28,6 +28,7 @@ from cers_app.regulator.request_inbox_pages import PAGES as REGULATOR_REQUEST_PA
 from cers_app.regulator.submittal_pages import PAGES as REGULATOR_SUBMITTAL_PAGES
 from cers_app.submittals.document_pages import PAGES as DOCUMENT_PAGES
 from cers_app.submittals.element_form_pages import PAGES as ELEMENT_FORM_PAGES
+from cers_app.submittals.element_record_pages import PAGES as ELEMENT_RECORD_PAGES
 from cers_app.submittals.pages import PAGES as SUBMITTAL_PAGES
 from cers_app.ui.layout import add_pages
 
@@ -67,6 +68,7 @@ add_pages(
         *SUBMITTAL_PAGES,
         *DOCUMENT_PAGES,
         *ELEMENT_FORM_PAGES,
+        *ELEMENT_RECORD_PAGES,
         *REGULATOR_REQUEST_PAGES,
         *REGULATOR_ACCOUNT_PAGES,
         *REGULATOR_FACILITY_PAGES,

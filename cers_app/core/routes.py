@@ -58,6 +58,10 @@ FACILITY_SUBMITTED = "/facilities/submitted"
 FACILITY_CHANGES = "/facilities/changes"
 # The structured form of an element's draft (?id=<facility>&element=<n>), e.g. APSA
 FACILITY_ELEMENT_FORM = "/facilities/element-form"
+# The records of an element's draft, e.g. UST tanks (?id=<facility>&element=<n>), and one
+# record with its forms (&kind=<kind>&key=<record>)
+FACILITY_ELEMENT_RECORDS = "/facilities/element-records"
+FACILITY_ELEMENT_RECORD = "/facilities/element-record"
 BUSINESS_REQUESTS = "/business/requests"
 ARCHIVED_FACILITIES = "/business/archived"
 

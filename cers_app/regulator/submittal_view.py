@@ -33,9 +33,11 @@ from cers_app.organizations.models import Organization
 from cers_app.regulator import scope
 from cers_app.regulator.scope import Right
 from cers_app.submittals import change_view, document_rules, documents, element_forms
+from cers_app.submittals import element_records as records
 from cers_app.submittals.change_view import ChangeView
 from cers_app.submittals.document_models import ElementDocumentFile
 from cers_app.submittals.document_views import Download, SlotView, slot_summary
+from cers_app.submittals.element_forms import DATA_KEY
 from cers_app.submittals.models import Submittal
 
 HMI = 2
@@ -157,18 +159,46 @@ def facility_information(data: dict[str, Any]) -> tuple[FormSection, ...]:
     return tuple(sections)
 
 
+def _form_sections(form: element_forms.FormDef, title: str, saved: Any) -> list[FormSection]:
+    """One form's fields with their display values, a section per heading of the form."""
+    values = element_forms.values_of(form, saved if isinstance(saved, dict) else None)
+    sections: dict[str, list[FieldLine]] = {}
+    for f in form.fields:
+        line = FieldLine(f"{f.number}. {f.label}", element_forms.display(f, values[f.key]))
+        sections.setdefault(f.section, []).append(line)
+    return [
+        FormSection(f"{title}: {section}" if section else title, tuple(lines))
+        for section, lines in sorted(sections.items(), key=lambda item: item[0] != "")
+    ]
+
+
+def element_records(element: int, data: dict[str, Any]) -> list[FormSection]:
+    """The records of an element version (UST tanks, ...): each record's forms under its
+    label; a form never filled in says so."""
+    sections: list[FormSection] = []
+    for kind in records.kinds_for(element):
+        found = records.records_of(kind, data)
+        if not found:
+            sections.append(FormSection(kind.plural, (FieldLine(kind.plural, "None"),)))
+        for key, record in found.items():
+            label = records.record_label(kind, key, record)
+            for part in kind.parts:
+                title = label if part is kind.parts[0] else f"{label}, {part.form.title}"
+                if records.part_saved(part, record):
+                    sections += _form_sections(part.form, title, record.get(part.name))
+                else:
+                    sections.append(
+                        FormSection(title, (FieldLine(part.form.title, "Not filled in"),))
+                    )
+    return sections
+
+
 def element_form(element: int, data: dict[str, Any]) -> tuple[FormSection, ...]:
-    """The structured form of an element version (APSA Facility Information) with its labels;
-    () for an element without one."""
+    """The structured form of an element version (APSA or UST Facility Information) with its
+    labels, then its records (UST tanks); () for an element without either."""
     form = element_forms.form_for(element)
-    if form is None:
-        return ()
-    values = element_forms.stored_values(form, data)
-    fields = tuple(
-        FieldLine(f"{f.number}. {f.label}", element_forms.display(f, values[f.key]))
-        for f in form.fields
-    )
-    return (FormSection(form.title, fields),)
+    sections = [] if form is None else _form_sections(form, form.title, data.get(DATA_KEY))
+    return (*sections, *element_records(element, data))
 
 
 def _version_forms(version: ElementVersion) -> tuple[FormSection, ...]:

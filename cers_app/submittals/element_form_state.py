@@ -15,18 +15,13 @@ from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Permission, requires
 from cers_app.submittals import element_form_service as service
-from cers_app.submittals import element_forms
+from cers_app.submittals import element_forms, form_fields_ui
 from cers_app.submittals.element_form_service import ElementFormView
 from cers_app.submittals.element_forms import FormDef
 from cers_app.ui.feedback import field_errors, form_values, toast_for
 from cers_app.ui.handlers import handler_actor, page_number
 
-INPUT_TYPES = {
-    element_forms.DATE: "date",
-    element_forms.WHOLE: "text",
-    element_forms.DECIMAL: "text",
-}
-INPUT_MODES = {element_forms.WHOLE: "numeric", element_forms.DECIMAL: "decimal"}
+ID_PREFIX = "element-form-"
 
 
 def facility_url(facility_id: int | str) -> str:
@@ -34,19 +29,8 @@ def facility_url(facility_id: int | str) -> str:
 
 
 def field_rows(form: FormDef) -> list[dict[str, str]]:
-    """The form's fields as the page lays them out."""
-    return [
-        {
-            "key": f.key,
-            "label": f"{f.number}. {f.label}" + (" *" if f.required else ""),
-            "kind": f.kind,
-            "help": f.help,
-            "type": INPUT_TYPES.get(f.kind, "text"),
-            "mode": INPUT_MODES.get(f.kind, "text"),
-            "max_length": str(f.max_length or 40),
-        }
-        for f in form.fields
-    ]
+    """The form's fields as the page lays them out (by section)."""
+    return form_fields_ui.field_rows(form, id_prefix=ID_PREFIX)
 
 
 class ElementFormState(rx.State):
@@ -59,6 +43,7 @@ class ElementFormState(rx.State):
     fields: list[dict[str, str]] = []
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
+    choices: dict[str, list[list[str]]] = {}  # the options of each choice field, by key
     can_edit: bool = False
     form_key: int = 0
     _facility_id: int = 0
@@ -75,6 +60,7 @@ class ElementFormState(rx.State):
         }
         self.title, self.element_label = view.title, view.element_label
         self.fields = field_rows(form)
+        self.choices = form_fields_ui.choice_options(form)
         self.values = dict(view.values)
         self.can_edit = view.can_edit
         self._facility_id, self._element, self._version = (
@@ -90,6 +76,7 @@ class ElementFormState(rx.State):
     async def load(self) -> Any:
         """The page (?id=<facility>&element=<element number>)."""
         self.loaded, self.facility, self.fields, self.values, self.errors = False, {}, [], {}, {}
+        self.choices = {}
         self.can_edit, self._facility_id, self._element, self._version = False, 0, 0, 0
         query = self.router.url.query_parameters
         facility_id = page_number(query.get("id", ""))

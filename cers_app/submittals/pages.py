@@ -10,6 +10,7 @@ from cers_app.facilities.state import FacilityPageState
 from cers_app.submittals.change_parts import change_cards
 from cers_app.submittals.drafts import BLANK
 from cers_app.submittals.element_forms import elements_with_forms
+from cers_app.submittals.element_records import elements_with_records, kinds_for
 from cers_app.submittals.state import (
     ChangesState,
     ElementActionsState,
@@ -150,6 +151,27 @@ def _form_link(element: rx.Var) -> rx.Component:
     )
 
 
+# The elements whose draft keeps records (UST tanks, ...), with what their button says.
+RECORD_BUTTONS = {
+    str(element): kinds_for(element)[0].plural for element in sorted(elements_with_records())
+}
+
+
+def _records_link(element: rx.Var) -> rx.Component:
+    return rx.cond(
+        rx.Var.create(list(RECORD_BUTTONS)).contains(element),
+        rx.link(
+            rx.button(rx.Var.create(RECORD_BUTTONS).get(element, "Records"), variant="soft"),
+            href=routes.FACILITY_ELEMENT_RECORDS
+            + "?id="
+            + FacilityPageState.facility["id"]
+            + "&element="
+            + element,
+            id="element-records-link-" + element,
+        ),
+    )
+
+
 def element_actions(row: rx.Var) -> rx.Component:
     """The versions of one element of the facility page and what the user may do with them."""
     element = row["element"]
@@ -176,6 +198,7 @@ def element_actions(row: rx.Var) -> rx.Component:
             rx.flex(
                 rx.cond(FacilityPageState.can_edit, open_link),
                 _form_link(element),
+                _records_link(element),
                 changes,
                 rx.cond(FacilityPageState.can_discard, _discard_controls(row)),
                 spacing="2",

@@ -19,6 +19,7 @@ from tests.unit.organizations import world as acme_world
 from tests.unit.organizations.world import Person, World
 
 APSA = 9
+UST = 4
 CAPACITY = "TotalAbovegroundStorageCapacityOfPetroleum"
 
 
@@ -110,3 +111,31 @@ async def test_without_a_draft_or_a_form_the_page_returns_to_the_facility(acme, 
     ]
     _, result = await _page(root, as_actor, world.otto, plant)
     assert redirects(result) == [routes.with_query(routes.FACILITY, id=str(plant))]
+
+
+@pytest.fixture
+def tanks(database) -> tuple[World, int]:
+    """Acme's Davis facility with underground storage tanks, a UST draft started."""
+    world = acme_world.build()
+    yolo.build()
+    plant = yolo.add_facility(world.lena, world.acme)
+    _, errors = yolo.save_answers(world.lena, plant, yolo.answers("OwnOrOperateUST"))
+    assert not errors
+    db.run(drafts.start_element, world.lena.actor(), plant, UST, drafts.BLANK)
+    return world, plant
+
+
+async def test_the_ust_form_has_choices_and_sections(tanks, root, as_actor):
+    world, plant = tanks
+    page, result = await _page(root, as_actor, world.ed, plant, element=UST)
+    assert result is None and page.title == "UST Facility Information"
+    action = next(f for f in page.fields if f["key"] == "TypeOfAction")
+    assert action["kind"] == "choice" and action["id"] == "element-form-TypeOfAction"
+    assert ["1", "New permit"] in page.choices["TypeOfAction"]
+    headings = [f["heading"] for f in page.fields if f["heading"]]
+    assert headings and len(headings) == len(set(headings))  # each section opens once
+
+    await ElementFormState.save.fn(page, {"TypeOfAction": "Sometime"})
+    assert page.errors["TypeOfAction"] == "Choose one of the listed options."
+    await ElementFormState.save.fn(page, {"TypeOfAction": "new permit"})
+    assert page.values["TypeOfAction"] == "1" and "TypeOfAction" not in page.errors

@@ -47,7 +47,7 @@ logs.configure()
 get_settings()  # refuse to start with an unsafe configuration
 app = rx.App(
     api_transformer=build_api(),
-    stylesheets=["/cers.css"],
+    stylesheets=["/cers.css", "/print.css"],
     backend_exception_handler=_backend_exception,
 )
 app.add_middleware(AuthGate())

@@ -2,51 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
-from pydantic import ValidationError as SettingsError
-from sqlalchemy import exc as sa_exc
 
-from cers_app.core.errors import DomainError, ValidationFailed
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
-def _one_line(error: DomainError) -> str:
-    if isinstance(error, ValidationFailed) and error.fields:
-        return "; ".join(f"{field}: {message}" for field, message in error.fields.items())
-    return error.message
-
-
-def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn domain and configuration errors into one line on stderr and exit status 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            _fail(_one_line(exc))
-        except SettingsError as exc:
-            first = exc.errors()[0]
-            _fail(f"configuration: {first.get('msg', exc)}".replace("Value error, ", ""))
-        except (sa_exc.OperationalError, sa_exc.ArgumentError) as exc:
-            # An unreachable server or a malformed CERS_DATABASE_URL: say so, no traceback.
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-            _fail(f"cannot use the database: {reason[0] if reason else type(exc).__name__}")
-        except ValueError as exc:
-            _fail(str(exc).splitlines()[0])
-        except OSError as exc:
-            _fail(str(exc))
-
-    return wrapper
+from cers_app.core.cli_errors import clean_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -454,6 +416,19 @@ def inventory_template(out: str) -> None:
 
     Path(out).write_bytes(template_bytes())
     click.echo(f"Template written to {out}.")
+
+
+def _add_report_commands() -> None:
+    """The printing and data-exchange commands, which live with the reports."""
+    from cers_app.reports.edt_cli import export_edt, import_edt
+    from cers_app.reports.pdf_cli import report
+
+    cli.add_command(export_edt)
+    cli.add_command(import_edt)
+    cli.add_command(report)
+
+
+_add_report_commands()
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ from cers_app.core.settings import get_settings
 from cers_app.inventory import http_routes as inventory_http
 from cers_app.organizations import service as org_service
 from cers_app.regulator import document_route as regulator_documents
+from cers_app.reports import edt_routes, job_routes
 from cers_app.submittals import document_routes
 
 log = logging.getLogger("cers_app.http")
@@ -227,6 +228,8 @@ POLICIES: dict[str, tuple[Endpoint, list[str], RoutePolicy]] = {
     routes.DOCUMENT_UPLOAD: (document_routes.upload, ["POST"], RoutePolicy.SESSION),
     routes.DOCUMENT_FILE: (document_routes.download, ["GET"], RoutePolicy.SESSION),
     routes.REGULATOR_DOCUMENT_FILE: (regulator_documents.download, ["GET"], RoutePolicy.SESSION),
+    routes.REPORT_FILE: (job_routes.job_file, ["GET"], RoutePolicy.SESSION),
+    routes.REGULATOR_EDT_EXPORT: (edt_routes.regulator_download, ["GET"], RoutePolicy.SESSION),
 }
 
 

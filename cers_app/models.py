@@ -48,6 +48,7 @@ from cers_app.organizations.models import (  # noqa: F401
     OrgMember,
 )
 from cers_app.regulator.models import ReviewAction  # noqa: F401
+from cers_app.reports.job_models import ReportJob  # noqa: F401
 from cers_app.submittals.document_models import (  # noqa: F401
     ElementDocument,
     ElementDocumentFile,

@@ -11,7 +11,7 @@ from http.cookies import CookieError, SimpleCookie
 from sqlmodel import Session, col, select
 
 from cers_app.accounts import service as account_service
-from cers_app.accounts.models import User
+from cers_app.accounts.models import User, UserStatus
 from cers_app.accounts.sessions import resolve_session
 from cers_app.agencies.service import active_agency_ids
 from cers_app.core.permissions import Actor, Permission, Portal
@@ -55,8 +55,30 @@ def resolve_actor(
     if found is None:
         return None
     user, row = found
-    assert user.id is not None and row.id is not None
-    portal = Portal(row.portal)
+    assert row.id is not None
+    return _actor(session, user, Portal(row.portal), row.organization_id, row.id, client_ip)
+
+
+def actor_of_user(
+    session: Session, user_id: int, portal: Portal, organization_id: int | None
+) -> Actor | None:
+    """The actor a background job acts as: the user, in the portal and business they asked
+    from, with the permissions they hold right now (None once the account is not active)."""
+    user = session.get(User, user_id)
+    if user is None or user.status != UserStatus.ACTIVE:
+        return None
+    return _actor(session, user, portal, organization_id, 0, None)
+
+
+def _actor(
+    session: Session,
+    user: User,
+    portal: Portal,
+    organization_id: int | None,
+    session_id: int,
+    client_ip: str | None,
+) -> Actor:
+    assert user.id is not None
     granted = {Permission.SIGNED_IN}
     agencies: tuple[int, ...] = ()
     organization: tuple[int | None, str] = (None, "")
@@ -66,14 +88,14 @@ def resolve_actor(
             granted.add(Permission.SYSTEM_ADMIN)
         if portal is Portal.BUSINESS:
             granted.add(Permission.BUSINESS_PORTAL)
-            organization = _selected_organization(session, row.organization_id, user.id)
+            organization = _selected_organization(session, organization_id, user.id)
         else:
             agencies = active_agency_ids(session, user.id)
             if agencies:
                 granted.add(Permission.REGULATOR_PORTAL)
     return Actor(
         user_id=user.id,
-        session_id=row.id,
+        session_id=session_id,
         username=user.username,
         display_name=user.display_name,
         email=user.email,

@@ -82,6 +82,10 @@ DOCUMENT_UPLOAD = "/api/documents/upload"
 DOCUMENT_FILE = "/api/documents/file"
 # The same for a regulator: a file of a submitted version in their reach (?id=&file=)
 REGULATOR_DOCUMENT_FILE = "/api/regulator/documents/file"
+# A PDF made by a report job, for the person who asked (?id=<facility>&file=<job>).
+REPORT_FILE = "/api/reports/file"
+# A regulator's CERS EDT export of a facility in their reach (?id=<facility>): a ZIP.
+REGULATOR_EDT_EXPORT = "/api/regulator/edt"
 
 
 def with_query(path: str, **query: str) -> str:

@@ -132,6 +132,21 @@ def stage_path(source: Path, original_name: str) -> Staged:
     return staged
 
 
+def store_bytes(
+    session: Session, owner_user_id: int, original_name: str, content: bytes, kind: str
+) -> StoredFile:
+    """Record bytes made by the app (a generated PDF) as a stored file of `owner_user_id`."""
+    staged = Staged(_incoming_dir() / secrets.token_hex(16), sanitise_name(original_name))
+    try:
+        staged.path.write_bytes(content)
+    except BaseException:
+        staged.discard()
+        raise
+    staged.size, staged.kind = len(content), kind
+    staged.sha256 = hashlib.sha256(content).hexdigest()
+    return keep(session, owner_user_id, staged)
+
+
 def head(path: Path, size: int = HEAD_BYTES) -> bytes:
     """The first bytes of a file, for sniffing its kind."""
     with path.open("rb") as file:

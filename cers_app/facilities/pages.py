@@ -20,6 +20,8 @@ from cers_app.facilities.state import (
 )
 from cers_app.facilities.wizard import NEW_BUSINESS
 from cers_app.organizations.roles import ROLE_DESCRIPTIONS, ROLE_LABELS, OrgRole
+from cers_app.reports.print_panel import print_card
+from cers_app.reports.print_state import BusinessPrintState
 from cers_app.submittals.pages import annual_card, element_actions, submit_link
 from cers_app.submittals.state import ElementActionsState, NoChangeState
 from cers_app.ui.forms import ERROR_COLOR, select_field, submit_button, text_field
@@ -955,6 +957,7 @@ def facility_page() -> rx.Component:
             ),
         ),
         annual_card(),
+        print_card(BusinessPrintState),
         small_link("Back to home", routes.BUSINESS_HOME, "facility-home"),
     )
     return shell(rx.cond(ready, body, rx.spinner()))
@@ -966,7 +969,12 @@ PAGES = [
         routes.FACILITY,
         facility_page,
         "Facility",
-        (FacilityPageState.load, ElementActionsState.load, NoChangeState.load),
+        (
+            FacilityPageState.load,
+            ElementActionsState.load,
+            NoChangeState.load,
+            BusinessPrintState.load,
+        ),
     ),
     PageSpec(
         routes.FACILITY_ACTIVITIES,

@@ -14,6 +14,8 @@ from cers_app.regulator.facility_state import (
     RegulatorFacilitySearchState,
     RegulatorFacilityState,
 )
+from cers_app.reports.print_panel import print_card
+from cers_app.reports.print_state import RegulatorPrintState
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
 from cers_app.ui.tables import pager, table
 
@@ -317,6 +319,13 @@ def facility_page() -> rx.Component:
             _items(state.submittals, _submittal, "facility-submittals"),
             rx.text("Nothing submitted yet.", size="2", id="facility-submittals"),
         ),
+        print_card(RegulatorPrintState),
+        rx.link(
+            "Download the latest submittal as CERS EDT XML (ZIP)",
+            href=routes.REGULATOR_EDT_EXPORT + "?id=" + facility["id"],
+            size="2",
+            id="facility-edt-export",
+        ),
         # Transfer, merge and delete (cers_app/regulator/facility_actions_panel.py).
         facility_actions_panel(),
     )
@@ -383,7 +392,7 @@ PAGES = [
         routes.REGULATOR_FACILITY,
         facility_page,
         "Facility",
-        (RegulatorFacilityState.load, FacilityActionsState.load),
+        (RegulatorFacilityState.load, FacilityActionsState.load, RegulatorPrintState.load),
     ),
     PageSpec(routes.REGULATOR_BUSINESS, business_page, "Business", (RegulatorBusinessState.load,)),
 ]

@@ -32,7 +32,9 @@ from cers_app.submittals.changes import Changes, InventoryRow, Snapshot
 HMI = 2
 NOTHING = "This element has no draft and no submittal to compare."
 # Derived bookkeeping kept in a version's data, not something the business entered.
-_DERIVED_KEYS = frozenset({FINGERPRINT_KEY, element_records.NEXT_KEY})
+# ("edt": who submitted and reviewed a version imported from CERS, as CERS sent it;
+# reports.edt_model.EDT_KEY.)
+_DERIVED_KEYS = frozenset({FINGERPRINT_KEY, element_records.NEXT_KEY, "edt"})
 
 
 def _form_labels() -> dict[str, str]:

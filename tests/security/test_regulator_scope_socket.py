@@ -51,6 +51,7 @@ from cers_app.regulator.request_inbox_state import RegulatorRequestsState
 from cers_app.regulator.review_state import ReviewState
 from cers_app.regulator.state import RegulatorHomeState
 from cers_app.regulator.submittal_state import SubmittalViewState
+from cers_app.reports.print_state import RegulatorPrintState
 from tests.security import backend as server
 from tests.security.handlers import all_handlers
 from tests.security.raw_client import Reply, SocketClient
@@ -398,6 +399,15 @@ def test_agency_b_reaches_nothing_of_agency_a(
                 for agency in (agency_b, ids.agency_a, ids.pa):
                     payload = {"form_data": form(element=element, agency=str(agency))}
                     reg.refused(RegulatorFacilityState, "change_cupa", payload, where)
+            # Its Print card: no PDF of A's facility is queued, and no job is listed.
+            printing = [reg.call(RegulatorPrintState, "load", where=where)]
+            for kind in ("packet", "public", "inventory", "../etc"):
+                printing.append(reg.refused(RegulatorPrintState, "ask", {"kind": kind}, where))
+            payload = {"form_data": form(location="", waste="all", trade_secrets="include")}
+            printing.append(reg.refused(RegulatorPrintState, "ask_inventory", payload, where))
+            printing.append(reg.call(RegulatorPrintState, "follow", {}, where))
+            for reply in printing:
+                nothing(reply, "print card", "jobs")
 
         # The business page of Acme and of Valley Fuel.
         for organization in (ids.acme, ids.valley):

@@ -1,0 +1,1 @@
+"""Reports: PDFs and CERS EDT XML."""

@@ -27,6 +27,7 @@ from cers_app.reports.edt_model import (
     stable_key,
 )
 from cers_app.submittals.document_models import ElementDocument, ElementDocumentFile
+from cers_app.submittals.document_views import ANSWER_FIELDS
 
 HMI = 2
 SITE_KEYS = ("name", "street", "supplemental", "city", "zip_code", "county", "epa_id")
@@ -110,13 +111,7 @@ def _documents(session: Session, version: ElementVersion) -> dict[int, EdtDocume
     return {
         doc.slot: EdtDocument(
             slot=doc.slot,
-            source=doc.source,
-            exempt_reason=doc.exempt_reason,
-            provided_on=doc.provided_on,
-            other_element=doc.other_element,
-            comment=doc.comment,
-            url=doc.url,
-            stored_at_cers_id=doc.stored_at_cers_id,
+            **{name: getattr(doc, name) for name in ANSWER_FIELDS},
             files=_files(session, version, doc),
         )
         for doc in rows

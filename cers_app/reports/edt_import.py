@@ -44,6 +44,7 @@ from cers_app.organizations.models import Organization, OrgOrigin
 from cers_app.reports import edt_parse
 from cers_app.reports.edt_model import EdtDocument, EdtElement, EdtFacility
 from cers_app.submittals.document_models import ElementDocument, ElementDocumentFile
+from cers_app.submittals.document_views import ANSWER_FIELDS
 
 CODE_MIN, CODE_MAX = 100_000_001, 999_999_999
 SEEDING_SUFFIX = " (Seeding)"
@@ -241,16 +242,10 @@ def _files(
 def _documents(session: Session, version: ElementVersion, e: EdtElement, job: _Job) -> None:
     for doc in e.documents.values():
         row = ElementDocument(
+            **{name: getattr(doc, name) for name in ANSWER_FIELDS},
             facility_id=version.facility_id,
             element_version_id=version.id or 0,
             slot=doc.slot,
-            source=doc.source,
-            exempt_reason=doc.exempt_reason,
-            provided_on=doc.provided_on,
-            other_element=doc.other_element,
-            comment=doc.comment,
-            url=doc.url,
-            stored_at_cers_id=doc.stored_at_cers_id,
             created_at=version.created_at,
             updated_at=version.created_at,
         )

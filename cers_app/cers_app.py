@@ -14,6 +14,7 @@ from cers_app.core import logs
 from cers_app.core.settings import get_settings
 from cers_app.facilities.pages import PAGES as FACILITY_PAGES
 from cers_app.facilities.request_pages import PAGES as FACILITY_REQUEST_PAGES
+from cers_app.home.help_pages import PAGES as HELP_PAGES
 from cers_app.home.pages import PAGES as HOME_PAGES
 from cers_app.http_api import build_api
 from cers_app.inventory.pages import PAGES as INVENTORY_PAGES
@@ -57,6 +58,7 @@ add_pages(
         *ACCESS_PAGES,
         *ACCOUNT_PAGES,
         *HOME_PAGES,
+        *HELP_PAGES,
         *ORGANIZATION_PAGES,
         *REGULATOR_PAGES,
         *REGULATOR_QUEUE_PAGES,

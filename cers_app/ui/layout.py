@@ -83,7 +83,13 @@ def footer() -> rx.Component:
     return rx.el.footer(
         rx.flex(
             rx.text("OpenCERS - California hazardous materials business plans", size="1"),
-            rx.link("Conditions of use", href=routes.CONDITIONS, id="footer-conditions", size="1"),
+            rx.hstack(
+                rx.link("Help and Tools", href=routes.HELP, id="footer-help", size="1"),
+                rx.link(
+                    "Conditions of use", href=routes.CONDITIONS, id="footer-conditions", size="1"
+                ),
+                spacing="3",
+            ),
             justify="between",
             wrap="wrap",
             spacing="2",

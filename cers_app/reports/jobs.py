@@ -359,6 +359,10 @@ def run_job(session: Session, job_id: int, worker: str) -> str:
 
 
 _POOL = ThreadPoolExecutor(2, thread_name_prefix="report-job")
+# The jobs handed to this process's threads and not finished yet: a job waiting for a free
+# thread is not handed over again each time someone looks at it.
+_HANDED: set[int] = set()
+_HANDED_LOCK = threading.Lock()
 
 
 def _run_in_thread(job_id: int) -> None:
@@ -366,8 +370,15 @@ def _run_in_thread(job_id: int) -> None:
         db.run(run_job, job_id, worker_name())
     except Exception:  # a thread's failure must not vanish silently
         log.exception("report job %s: the worker stopped", job_id)
+    finally:
+        with _HANDED_LOCK:
+            _HANDED.discard(job_id)
 
 
 def start(job_id: int) -> None:
-    """Hand a queued job to a worker thread of this process."""
+    """Hand a queued job to a worker thread of this process (once while it waits there)."""
+    with _HANDED_LOCK:
+        if job_id in _HANDED:
+            return
+        _HANDED.add(job_id)
     _POOL.submit(_run_in_thread, job_id)

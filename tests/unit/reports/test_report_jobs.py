@@ -159,3 +159,15 @@ def test_the_route_sends_the_owner_their_pdf_and_nobody_else(plan) -> None:
     assert reply.headers["content-security-policy"] == "sandbox"
     for person in (plan.world.lena, plan.world.otto, plan.rob):
         assert _client(person).get("/file", params=where).status_code == 404
+
+
+def test_a_job_waiting_for_a_thread_is_handed_over_once(monkeypatch) -> None:
+    submitted: list[int] = []
+    monkeypatch.setattr(jobs, "_HANDED", set())
+    monkeypatch.setattr(jobs._POOL, "submit", lambda fn, job_id: submitted.append(job_id))
+
+    for _ in range(3):
+        jobs.start(41)
+    jobs.start(42)
+
+    assert submitted == [41, 42]

@@ -4,6 +4,7 @@ see. Mounted by cers_app.http_api with the SESSION policy, like the document dow
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -15,9 +16,14 @@ from cers_app.core.errors import DomainError, NotFound, PermissionDenied
 from cers_app.core.http_replies import download_headers, parse_id, signed_out
 from cers_app.core.permissions import Actor
 from cers_app.facilities.models import Facility
-from cers_app.reports import edt_export
+from cers_app.reports import edt_export, edt_schema
 
 ZIP_TYPE = "application/zip"
+SCHEMAS_MISSING = (
+    "The CERS EDT export is not available: this site's administrator has to install the CERS "
+    "EDT schemas (setting CERS_EDT_XSD_DIR)."
+)
+log = logging.getLogger("cers_app.reports")
 
 
 @dataclass(frozen=True)
@@ -53,4 +59,8 @@ async def regulator_download(request: Request) -> Response:
         found = await db.run_async(fetch, actor, facility_id)
     except DomainError as exc:
         return PlainTextResponse(exc.message, _status(exc), headers={"Cache-Control": "no-store"})
+    except edt_schema.SchemaMissing:
+        # The site's setup, not the request: the administrator sets CERS_EDT_XSD_DIR.
+        log.exception("EDT export: the CERS EDT schemas are missing")
+        return PlainTextResponse(SCHEMAS_MISSING, 503, headers={"Cache-Control": "no-store"})
     return Response(found.content, media_type=ZIP_TYPE, headers=download_headers(found.filename))

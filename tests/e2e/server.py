@@ -77,10 +77,13 @@ def environment(data_dir: Path, base_url: str, smtp_port: int) -> dict[str, str]
         for key, value in os.environ.items()
         if not key.startswith(("CERS_", "REFLEX_", "PYTEST_"))
     }
+    # Passed on as given: where CalEPA's EDT schemas are (not in the repository).
+    passed = {key: os.environ[key] for key in ("CERS_EDT_XSD_DIR",) if key in os.environ}
     tools = PROJECT / ".tools" / "node_modules" / ".bin"
     path = os.pathsep.join([str(tools), str(Path(sys.executable).parent), os.environ["PATH"]])
     return {
         **inherited,
+        **passed,
         "PATH": path,
         "PYTHONUNBUFFERED": "1",  # the log shows each line as it happens
         "CERS_ENV": "development",

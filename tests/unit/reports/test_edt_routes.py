@@ -80,3 +80,12 @@ def test_participating_agency_without_facility_information_is_told_why(world, co
     pam = yolo.regulator("pamwood", "Pam", "Wood", county.pa, "admin").actor()
     with pytest.raises(NotFound, match="needs the facility's Facility Information"):
         db.run(edt_routes.fetch, pam, woodland)
+
+
+def test_a_site_without_the_schemas_says_so_plainly(plant, monkeypatch, tmp_path):
+    monkeypatch.setenv(edt_schema.ENV_VAR, str(tmp_path))
+
+    reply = _get("cupa", plant)
+
+    assert reply.status_code == 503
+    assert "CERS_EDT_XSD_DIR" in reply.text

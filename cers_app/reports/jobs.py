@@ -244,7 +244,6 @@ class Claimed:
     facility_id: int
     kind: str
     params: dict[str, Any]
-    status: str
 
 
 def _claim(session: Session, job_id: int, worker: str) -> Claimed | None:
@@ -280,7 +279,6 @@ def _claim(session: Session, job_id: int, worker: str) -> Claimed | None:
         job.facility_id,
         job.kind,
         dict(job.params),
-        job.status,
     )
     session.rollback()  # a read: the renderers open their own transactions
     return claimed

@@ -18,6 +18,7 @@ from cers_app.core.errors import DomainError, NotFound
 from cers_app.core.permissions import Permission, requires
 from cers_app.submittals import element_record_service as service
 from cers_app.submittals import element_records, form_fields_ui
+from cers_app.submittals.element_form_state import facility_url
 from cers_app.submittals.element_record_service import (
     PartStatus,
     RecordRow,
@@ -33,10 +34,6 @@ KIND_FIELD = "record_kind"
 PART_FIELD = "record_part"
 STATUS_TEXT = {"complete": "Complete", "missing": "Missing"}
 RELOAD = "Reload the page, then try again."
-
-
-def facility_url(facility_id: int | str) -> str:
-    return routes.with_query(routes.FACILITY, id=str(facility_id))
 
 
 def records_url(facility_id: int | str, element: int | str) -> str:

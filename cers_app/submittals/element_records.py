@@ -27,7 +27,6 @@ RECORDS = "records"
 # Bookkeeping beside the records: the next key to give, so a removed record's key is never
 # given to another one (the change view would take the newcomer for the removed record).
 NEXT_KEY = "record_next_key"
-REQUIRED = "required"
 # CERS 1014 ResourceEntityMinMaxRange: fewer records than the element needs.
 TOO_FEW = "1014"
 
@@ -71,7 +70,7 @@ class RecordKind:
 
 @dataclass(frozen=True)
 class RecordFinding:
-    """One Required finding of an element's records."""
+    """One finding of an element's records (all Required: they block submitting)."""
 
     kind: str
     key: str  # the record ("" for the kind as a whole)
@@ -79,7 +78,6 @@ class RecordFinding:
     part: str  # the part to fix ("" for the record or kind)
     field: str  # the field to fix ("" for none)
     message: str
-    level: str = REQUIRED
 
 
 _KINDS: dict[tuple[int, str], RecordKind] = {}

@@ -105,7 +105,7 @@ def test_a_role_removed_before_the_worker_runs_prints_nothing(plan) -> None:
 def test_a_dead_workers_job_is_made_again_by_another(plan) -> None:
     asked = _ask(plan.world.val, plan)
     taken = db.run(jobs._claim, asked.id, WORKER_A)  # worker A dies holding the lease
-    assert taken is not None and taken.status == jobs.RUNNING
+    assert taken is not None and _job(asked.id).status == jobs.RUNNING
     assert _run(asked.id, WORKER_B) == ""  # the lease is still A's
 
     def expire(session) -> None:

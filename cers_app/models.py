@@ -9,8 +9,11 @@ from cers_app.accounts.models import (  # noqa: F401
 from cers_app.agencies.models import (  # noqa: F401
     Agency,
     AgencyContact,
+    AgencyElementSetting,
     AgencyMember,
+    AssistanceRequest,
     JurisdictionRule,
+    SiteNotice,
 )
 from cers_app.chemicals.models import (  # noqa: F401
     Chemical,

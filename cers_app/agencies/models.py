@@ -107,3 +107,91 @@ class AgencyMember(SQLModel, table=True):
     added_by_user_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="RESTRICT"
     )
+
+
+class AgencyElementSetting(SQLModel, table=True):
+    """What an agency asks of businesses for one submittal element (1-10) beyond the state's
+    rules: its local requirements, shown on the element's draft, and whether the element's
+    "locally required" document must be provided."""
+
+    __tablename__ = "agency_element_setting"
+    __table_args__ = (UniqueConstraint("agency_id", "element"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", ondelete="RESTRICT", index=True)
+    element: int
+    local_requirements: str = Field(default="", max_length=4000)
+    local_document_required: bool = False
+    version: int = 1
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
+    updated_by_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="RESTRICT"
+    )
+
+
+class NoticeLevel(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+
+
+class SiteNotice(SQLModel, table=True):
+    """A banner every page shows between `starts_at` and `ends_at` (e.g. planned maintenance).
+
+    Made by an Agency Admin (agency_id set) or a system administrator (agency_id None); shown
+    to everyone, signed in or not.
+    """
+
+    __tablename__ = "site_notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", ondelete="RESTRICT")
+    message: str = Field(max_length=500)
+    level: str = Field(default=NoticeLevel.INFO.value, max_length=10)
+    starts_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    ends_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    created_by_user_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT")
+    version: int = 1
+
+
+class AssistanceStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    FORWARDED = "forwarded"
+    CLOSED = "closed"
+
+
+ASSISTANCE_STATUS_LABELS = {
+    AssistanceStatus.NEW: "New",
+    AssistanceStatus.IN_PROGRESS: "In progress",
+    AssistanceStatus.FORWARDED: "Forwarded to the system administrator",
+    AssistanceStatus.CLOSED: "Closed",
+}
+
+
+class AssistanceRequest(SQLModel, table=True):
+    """A "Request Technical Assistance" message sent from the public form to one agency."""
+
+    __tablename__ = "assistance_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", ondelete="RESTRICT", index=True)
+    # Signed-in senders are linked; anonymous ones are not.
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="RESTRICT")
+    name: str = Field(max_length=80)
+    email: str = Field(max_length=254)
+    phone: str = Field(default="", max_length=30)
+    business_name: str = Field(default="", max_length=100)
+    cers_id: str = Field(default="", max_length=9)
+    topic: str = Field(max_length=40)
+    subject: str = Field(max_length=120)
+    message: str = Field(max_length=4000)
+    status: str = Field(default=AssistanceStatus.NEW.value, max_length=12, index=True)
+    agency_note: str = Field(default="", max_length=2000)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
+    forwarded_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    forwarded_by_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="RESTRICT"
+    )
+    version: int = 1

@@ -24,15 +24,16 @@ class Right(StrEnum):
     MANAGE = "manage"  # reporting requirements: applicability and due dates
     REQUESTS = "requests"  # decide and start access, transfer, merge and delete requests
     ADMIN = "admin"  # the agency itself: Change CUPA, its staff's accounts
+    RESPOND = "respond"  # the Emergency Responder's read-only facility view
 
 
 ROLE_RIGHTS: dict[str, frozenset[Right]] = {
     RegulatorRole.VIEWER.value: frozenset({Right.VIEW}),
     RegulatorRole.REVIEWER.value: frozenset({Right.VIEW, Right.REVIEW, Right.MANAGE}),
     RegulatorRole.REQUEST_HANDLER.value: frozenset({Right.VIEW, Right.REQUESTS}),
-    RegulatorRole.ADMIN.value: frozenset(Right),
-    # The responder's read-only view is its own page (issue 11); no portal pages here.
-    RegulatorRole.RESPONDER.value: frozenset(),
+    RegulatorRole.ADMIN.value: frozenset(Right) - {Right.RESPOND},
+    # The responder sees only its own read-only view, no portal pages.
+    RegulatorRole.RESPONDER.value: frozenset({Right.RESPOND}),
 }
 
 

@@ -22,6 +22,7 @@ ACCOUNT = "/account"
 ACCOUNT_PASSWORD = "/account/password"
 ACCOUNT_EMAILS = "/account/emails"
 CONFIRM_EMAIL = "/account/confirm-email"
+ACCOUNT_SETUP = "/account/setup"  # an invited regulator finishes their new account
 BUSINESS_HOME = "/home"
 MY_BUSINESSES = "/account/businesses"
 MANAGE_PEOPLE = "/business/people"
@@ -40,6 +41,19 @@ REGULATOR_BUSINESS = "/regulator/business"
 REGULATOR_COMPLIANCE = "/regulator/compliance"
 REGULATOR_ACCOUNTS = "/regulator/accounts"
 ADMIN_ACCOUNTS = "/admin/accounts"
+# Agency administration: profile and contacts, jurisdiction, element settings, inventory
+# settings, staff, site notices; technical-assistance requests sent to the agency (?id=)
+REGULATOR_AGENCY = "/regulator/agency"
+REGULATOR_STAFF = "/regulator/staff"
+REGULATOR_NOTICES = "/regulator/notices"
+ADMIN_NOTICES = "/admin/notices"  # the same notices page for a system administrator
+REGULATOR_ASSISTANCE = "/regulator/assistance"
+# Public: the Local regulators directory and the Request Technical Assistance form
+REGULATOR_DIRECTORY = "/regulators"
+TECHNICAL_ASSISTANCE = "/assistance"
+# Emergency Responder: facilities in reach, and one facility read-only (?id=)
+RESPONDER_HOME = "/responder"
+RESPONDER_FACILITY = "/responder/facility"
 # Facilities: the add-facility wizard (?w=), the facility page and its draft forms (?id=)
 FACILITY_ADD = "/facilities/add"
 FACILITY = "/facilities/view"
@@ -71,6 +85,8 @@ AUTH_SESSION = "/auth/session"
 AUTH_SIGN_OUT = "/auth/sign-out"
 HEALTH = "/health"
 DEV_OUTBOX = "/dev/outbox"
+# Development only, loopback only: set or reset the server's clock (browser tests of schedules)
+DEV_CLOCK = "/dev/clock"
 # Inventory spreadsheets: upload (POST multipart), the blank template, the current inventory
 # (?id=) and an upload's workbook with its problems marked (?id=&import=)
 INVENTORY_UPLOAD = "/api/inventory/upload"

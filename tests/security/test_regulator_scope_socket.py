@@ -17,10 +17,12 @@ element of Acme's and Valley Fuel's facilities; its participating agency, the Wo
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,6 +77,15 @@ def event(state: type, handler: str) -> str:
 def page(path: str, **query: str) -> dict[str, Any]:
     text = "&".join(f"{k}={v}" for k, v in query.items())
     return {"pathname": path, "asPath": f"{path}?{text}" if text else path, "query": query}
+
+
+def scope_case_modules() -> list[Any]:
+    """The modules tests/security/scope_cases_*.py, each with `run(reg, backend, ids,
+    agency_b, page)`: calls of its feature's handlers with agency A's ids, every change
+    refused (`reg.refused`) and nothing changed in any table."""
+    here = Path(__file__).parent
+    names = sorted(p.stem for p in here.glob("scope_cases_*.py"))
+    return [importlib.import_module(f"tests.security.{name}") for name in names]
 
 
 def regulator_handlers() -> set[str]:
@@ -464,6 +475,11 @@ def test_agency_b_reaches_nothing_of_agency_a(
             user = {"user_id": str(ids.users[who.username])}
             for action in ("disable", "enable", "unlock", "end_sessions"):
                 reg.refused(RegulatorAccountsState, action, user, where)
+
+        # Agency administration, staff, notices, assistance and the responder view: each
+        # feature's own cases, aimed at agency A with agency B's admin (scope_cases_*.py).
+        for module in scope_case_modules():
+            module.run(reg, backend, ids, agency_b, page)
 
     after = server.table_digests(engine, IGNORED)
     engine.dispose()

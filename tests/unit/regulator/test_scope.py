@@ -134,7 +134,8 @@ def test_roles_give_their_rights(woodland):
     assert scope.ROLE_RIGHTS["viewer"] == {Right.VIEW}
     assert scope.ROLE_RIGHTS["reviewer"] == {Right.VIEW, Right.REVIEW, Right.MANAGE}
     assert scope.ROLE_RIGHTS["request_handler"] == {Right.VIEW, Right.REQUESTS}
-    assert scope.ROLE_RIGHTS["admin"] == set(Right)
+    assert scope.ROLE_RIGHTS["admin"] == set(Right) - {Right.RESPOND}
+    assert scope.ROLE_RIGHTS["responder"] == {Right.RESPOND}
     viewer = woodland.cupa_viewer
     assert _versions(viewer, Right.REVIEW) == set()
     with pytest.raises(PermissionDenied):

@@ -9,11 +9,14 @@ import cers_app.models  # noqa: F401  (every table, before anything touches the 
 from cers_app.access.gate import AuthGate
 from cers_app.access.pages import PAGES as ACCESS_PAGES
 from cers_app.accounts.pages import PAGES as ACCOUNT_PAGES
+from cers_app.accounts.setup_pages import PAGES as ACCOUNT_SETUP_PAGES
 from cers_app.admin.pages import PAGES as ADMIN_PAGES
 from cers_app.core import logs
 from cers_app.core.settings import get_settings
 from cers_app.facilities.pages import PAGES as FACILITY_PAGES
 from cers_app.facilities.request_pages import PAGES as FACILITY_REQUEST_PAGES
+from cers_app.home.assistance_pages import PAGES as ASSISTANCE_PAGES
+from cers_app.home.directory_pages import PAGES as DIRECTORY_PAGES
 from cers_app.home.help_pages import PAGES as HELP_PAGES
 from cers_app.home.pages import PAGES as HOME_PAGES
 from cers_app.http_api import build_api
@@ -21,11 +24,16 @@ from cers_app.inventory.pages import PAGES as INVENTORY_PAGES
 from cers_app.inventory.upload_pages import PAGES as INVENTORY_UPLOAD_PAGES
 from cers_app.organizations.pages import PAGES as ORGANIZATION_PAGES
 from cers_app.regulator.account_pages import PAGES as REGULATOR_ACCOUNT_PAGES
+from cers_app.regulator.agency_admin_pages import PAGES as REGULATOR_AGENCY_ADMIN_PAGES
+from cers_app.regulator.assistance_pages import PAGES as REGULATOR_ASSISTANCE_PAGES
 from cers_app.regulator.compliance_pages import PAGES as REGULATOR_COMPLIANCE_PAGES
 from cers_app.regulator.facility_pages import PAGES as REGULATOR_FACILITY_PAGES
+from cers_app.regulator.notice_pages import PAGES as REGULATOR_NOTICE_PAGES
 from cers_app.regulator.pages import PAGES as REGULATOR_PAGES
 from cers_app.regulator.queue_pages import PAGES as REGULATOR_QUEUE_PAGES
 from cers_app.regulator.request_inbox_pages import PAGES as REGULATOR_REQUEST_PAGES
+from cers_app.regulator.responder_pages import PAGES as RESPONDER_PAGES
+from cers_app.regulator.staff_pages import PAGES as REGULATOR_STAFF_PAGES
 from cers_app.regulator.submittal_pages import PAGES as REGULATOR_SUBMITTAL_PAGES
 from cers_app.submittals.document_pages import PAGES as DOCUMENT_PAGES
 from cers_app.submittals.element_form_pages import PAGES as ELEMENT_FORM_PAGES
@@ -73,8 +81,16 @@ add_pages(
         *ELEMENT_RECORD_PAGES,
         *REGULATOR_REQUEST_PAGES,
         *REGULATOR_ACCOUNT_PAGES,
+        *REGULATOR_AGENCY_ADMIN_PAGES,
+        *REGULATOR_STAFF_PAGES,
+        *REGULATOR_NOTICE_PAGES,
+        *ACCOUNT_SETUP_PAGES,
         *REGULATOR_FACILITY_PAGES,
         *REGULATOR_COMPLIANCE_PAGES,
         *REGULATOR_SUBMITTAL_PAGES,
+        *RESPONDER_PAGES,
+        *DIRECTORY_PAGES,
+        *ASSISTANCE_PAGES,
+        *REGULATOR_ASSISTANCE_PAGES,
     ],
 )

@@ -15,6 +15,7 @@ from cers_app.accounts import service as account_service
 from cers_app.accounts.models import User
 from cers_app.accounts.rules import username_key
 from cers_app.accounts.views import Registration
+from cers_app.agencies import demo_admin, demo_assistance, demo_notices
 from cers_app.agencies import service as agency_service
 from cers_app.agencies.jurisdiction import RuleRow, city_key
 from cers_app.agencies.models import AgencyKind, RegulatorRole
@@ -184,12 +185,32 @@ PA_REVIEWER = DemoUser(
     "Regulator Portal",
     "Reviewer at Woodland Fire Department (PA): only the inventories it regulates",
 )
+RESPONDER = DemoUser(
+    "demoresp",
+    "Siren-Maple-57",
+    "Rosa",
+    "Espinoza",
+    "rosa.espinoza@example.org",
+    "Regulator Portal",
+    "Emergency Responder at the demo CUPA: read-only facility view, confidential locations",
+)
 REGULATOR_STAFF = (
     (REGULATOR, DEMO_AGENCY_CODE, RegulatorRole.ADMIN),
     (REVIEWER, DEMO_AGENCY_CODE, RegulatorRole.REVIEWER),
     (PA_REVIEWER, DEMO_PA_CODE, RegulatorRole.REVIEWER),
+    (RESPONDER, DEMO_AGENCY_CODE, RegulatorRole.RESPONDER),
 )
-DEMO_USERS = (BUSINESS, EDITOR, VIEWER, CONSULTANT, SECOND_LEAD, REGULATOR, REVIEWER, PA_REVIEWER)
+DEMO_USERS = (
+    BUSINESS,
+    EDITOR,
+    VIEWER,
+    CONSULTANT,
+    SECOND_LEAD,
+    REGULATOR,
+    REVIEWER,
+    PA_REVIEWER,
+    RESPONDER,
+)
 
 
 @dataclass(frozen=True)
@@ -278,6 +299,7 @@ def seed() -> Seeded:
     """Create the demo agencies, users, businesses and facilities that are missing; returns
     the demo sign-ins and facilities."""
     _ensure_agencies()
+    demo_admin.seed(DEMO_AGENCY_CODE)  # local requirements (HMI) and two public contacts
     user_ids = {demo.username: _ensure_user(demo) for demo in DEMO_USERS}
     for person, code, role in REGULATOR_STAFF:
         agency_id = db.run(agency_service.find_agency_id, code)
@@ -288,6 +310,8 @@ def seed() -> Seeded:
             user_id=user_ids[person.username],
             role=role.value,
         )
+    demo_notices.ensure_demo_notice(DEMO_AGENCY_CODE, user_ids[REGULATOR.username])
+    demo_assistance.ensure_request(DEMO_AGENCY_CODE)  # a question from the public
     accept = _acceptance_by(_regulator_actor(REGULATOR, user_ids[REGULATOR.username]))
     organizations = {business.name: _ensure_business(business, user_ids) for business in BUSINESSES}
     facilities = [

@@ -7,6 +7,7 @@ tests/security/test_http_policies.py checks every mounted route against it.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import ipaddress
 import logging
@@ -32,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cers_app.access import identity
 from cers_app.accounts import sessions
-from cers_app.core import db, routes, storage
+from cers_app.core import clock, db, routes, storage
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.core.settings import get_settings
@@ -181,6 +182,31 @@ async def outbox_message(request: Request) -> Response:
     return PlainTextResponse(path.read_text("utf-8", errors="replace"))
 
 
+async def dev_clock(request: Request) -> Response:
+    """Development only: GET shows the server clock; POST `at` (an aware ISO datetime) freezes
+    it there, an empty `at` or DELETE lets it run again (browser tests of schedules)."""
+    if request.method == "DELETE":
+        clock.set_now(None)
+    elif request.method == "POST":
+        if "json" in request.headers.get("content-type", ""):
+            try:
+                body = await request.json()
+            except ValueError:
+                return JSONResponse({"error": "The body is not JSON."}, 400)
+            at = str(body.get("at", "") if isinstance(body, dict) else "")
+        else:
+            at = str((await request.form()).get("at", ""))
+        if not at.strip():
+            clock.set_now(None)
+        else:
+            try:
+                moment = dt.datetime.fromisoformat(at.strip())
+                clock.set_now(moment)
+            except ValueError:
+                return JSONResponse({"error": "`at` must be an ISO datetime with an offset."}, 400)
+    return JSONResponse({"now": clock.now().isoformat()})
+
+
 def _is_loopback(request: Request) -> bool:
     if request.headers.get("x-forwarded-for"):
         return False  # came through a proxy: not a local client
@@ -221,6 +247,7 @@ POLICIES: dict[str, tuple[Endpoint, list[str], RoutePolicy]] = {
     routes.HEALTH: (health, ["GET"], RoutePolicy.PUBLIC),
     routes.DEV_OUTBOX: (outbox_index, ["GET"], RoutePolicy.LOOPBACK_DEVELOPMENT),
     routes.DEV_OUTBOX + "/{name}": (outbox_message, ["GET"], RoutePolicy.LOOPBACK_DEVELOPMENT),
+    routes.DEV_CLOCK: (dev_clock, ["GET", "POST", "DELETE"], RoutePolicy.LOOPBACK_DEVELOPMENT),
     routes.INVENTORY_UPLOAD: (inventory_http.upload, ["POST"], RoutePolicy.SESSION),
     routes.INVENTORY_TEMPLATE: (inventory_http.template, ["GET"], RoutePolicy.SESSION),
     routes.INVENTORY_EXPORT: (inventory_http.export, ["GET"], RoutePolicy.SESSION),

@@ -19,6 +19,11 @@ def admin_home() -> rx.Component:
             href=routes.ADMIN_ACCOUNTS,
             id="admin-accounts-link",
         ),
+        rx.link(
+            "Site notices: banners on every page, such as planned maintenance",
+            href=routes.ADMIN_NOTICES,
+            id="admin-notices-link",
+        ),
         request_queue(),
         card(
             rx.heading("Agencies", size="4", as_="h2"),

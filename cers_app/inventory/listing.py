@@ -46,6 +46,9 @@ class ItemQuery:
     ehs: str = ""
     level: str = ""
     only_findings: bool = False
+    # Set by a service, never from the client: locations marked confidential (EPCRA) are
+    # not searched, so a search cannot reveal one the reader is not shown.
+    hide_confidential: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,14 @@ def check_query(query: ItemQuery) -> dict[str, str]:
     return problems
 
 
+def _location_searchable(query: ItemQuery):
+    """A clause: the row's location may be searched by this query's reader."""
+    if not query.hide_confidential:
+        return sa.true()
+    flag = InventoryItem.data["CLConfidential"].as_string()  # type: ignore[index]
+    return sa.func.coalesce(flag, "") != codes.YES
+
+
 def _filtered(version_id: int, query: ItemQuery) -> sa.Select:
     statement = sa.select(
         InventoryItem.id,
@@ -130,14 +141,17 @@ def _filtered(version_id: int, query: ItemQuery) -> sa.Select:
                         InventoryItem.common_name,
                         InventoryItem.chemical_name,
                         InventoryItem.cas,
-                        InventoryItem.location,
                     )
-                )
+                ),
+                func.lower(InventoryItem.location).contains(text, autoescape=True)
+                & _location_searchable(query),
             )
         )
     location = " ".join(query.location.split()).casefold()
     if location:
-        statement = statement.where(func.lower(InventoryItem.location) == location)
+        statement = statement.where(
+            func.lower(InventoryItem.location) == location, _location_searchable(query)
+        )
     if query.hazard:
         statement = statement.where(
             col(InventoryItem.hazards).contains(f";{query.hazard};", autoescape=True)

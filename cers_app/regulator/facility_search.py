@@ -25,6 +25,7 @@ from cers_app.regulator.scope import Right
 MAX_QUERY = 100
 MAX_CERS_ID = 2**31 - 1
 NO_ACCESS = "Only regulator staff with a role in an agency can search its facilities."
+NO_RESPONDER_ACCESS = "Only an Emergency Responder of an agency can use the responder search."
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,20 @@ def clean_query(text: object) -> str:
 
 
 def search_facilities(
-    session: Session, actor: Actor, text: object, page: int = 1, page_size: int = 25
+    session: Session,
+    actor: Actor,
+    text: object,
+    page: int = 1,
+    page_size: int = 25,
+    *,
+    right: Right = Right.VIEW,
 ) -> Page[FacilitySearchRow]:
-    """One page of the active facilities in the actor's reach matching `text`, by name."""
+    """One page of the active facilities in the actor's reach with `right` (the portal's
+    VIEW, or the Emergency Responder's RESPOND) matching `text`, by name."""
     wanted = clean_query(text)
-    reach = scope.reach_of(session, actor, Right.VIEW)
+    reach = scope.reach_of(session, actor, right)
     if reach.empty:
-        raise PermissionDenied(NO_ACCESS)
+        raise PermissionDenied(NO_RESPONDER_ACCESS if right is Right.RESPOND else NO_ACCESS)
     statement = (
         select(Facility, Organization.name)
         .join(Organization, col(Organization.id) == Facility.organization_id)

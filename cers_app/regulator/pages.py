@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cers_app.core import routes
+from cers_app.regulator.assistance_state import AssistanceTileState
 from cers_app.regulator.state import RegulatorHomeState
 from cers_app.ui.layout import PageSpec, card, shell
 from cers_app.ui.session import SessionState
@@ -61,6 +62,20 @@ def _work() -> rx.Component:
         rx.cond(
             s.can_view,
             _tile(
+                "Technical assistance",
+                rx.text(
+                    AssistanceTileState.new_assistance,
+                    " new request(s) from the public",
+                    size="2",
+                    id="regulator-assistance-count",
+                ),
+                routes.REGULATOR_ASSISTANCE,
+                "regulator-assistance-link",
+            ),
+        ),
+        rx.cond(
+            s.can_view,
+            _tile(
                 "Facilities and businesses",
                 rx.text("Search by CERS ID, Facility ID, name, address or business.", size="2"),
                 routes.REGULATOR_FACILITIES,
@@ -83,6 +98,33 @@ def _work() -> rx.Component:
                 rx.text("Disable or unlock an account, end its sessions.", size="2"),
                 routes.REGULATOR_ACCOUNTS,
                 "regulator-accounts-link",
+            ),
+        ),
+        rx.cond(
+            s.can_admin,
+            _tile(
+                "Agency administration",
+                rx.text("Profile, contacts, jurisdiction and local requirements.", size="2"),
+                routes.REGULATOR_AGENCY,
+                "regulator-agency-link",
+            ),
+        ),
+        rx.cond(
+            s.can_admin,
+            _tile(
+                "Staff and roles",
+                rx.text("Invite a regulator, change roles, deactivate a member.", size="2"),
+                routes.REGULATOR_STAFF,
+                "regulator-staff-link",
+            ),
+        ),
+        rx.cond(
+            s.can_admin,
+            _tile(
+                "Site notices",
+                rx.text("Banners on every page, such as planned maintenance.", size="2"),
+                routes.REGULATOR_NOTICES,
+                "regulator-notices-link",
             ),
         ),
         columns=rx.breakpoints(initial="1", sm="2", lg="3"),
@@ -112,5 +154,10 @@ def regulator_home() -> rx.Component:
 
 
 PAGES = [
-    PageSpec(routes.REGULATOR_HOME, regulator_home, "Regulator Portal", (RegulatorHomeState.load,))
+    PageSpec(
+        routes.REGULATOR_HOME,
+        regulator_home,
+        "Regulator Portal",
+        (RegulatorHomeState.load, AssistanceTileState.load),
+    )
 ]

@@ -161,6 +161,7 @@ def _refusal(right: Right) -> str:
         Right.MANAGE: "Only a Reviewer or Agency Admin can change reporting requirements.",
         Right.REQUESTS: "Only a Request Handler or Agency Admin can decide or start requests.",
         Right.ADMIN: "Only an Agency Admin can do this.",
+        Right.RESPOND: "Only an Emergency Responder can open the responder view.",
     }.get(right, "Your agency role does not allow this.")
 
 

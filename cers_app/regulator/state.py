@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from cers_app.core import db
+from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Permission, requires
 from cers_app.regulator.dashboard import dashboard
@@ -32,6 +32,9 @@ class RegulatorHomeState(rx.State):
             view = await db.run_async(dashboard, handler_actor())
         except DomainError as exc:
             return toast_for(exc)
+        if Right.RESPOND in view.rights and Right.VIEW not in view.rights:
+            # An Emergency Responder has only the read-only responder view.
+            return rx.redirect(routes.RESPONDER_HOME)
         self.memberships = [
             {"agency": row.agency_name, "code": str(row.agency_code), "role": row.role_label}
             for row in view.memberships

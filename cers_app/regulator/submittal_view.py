@@ -7,11 +7,16 @@ it) and any business user's request are all "not found". The content is read wit
 business side's own definitions: the Business Activities questions and Owner/Operator fields,
 the inventory list (`inventory.listing`), the document slots (`submittals.documents`) and the
 change view (`submittals.change_view`).
+
+Inventory locations a business marked confidential (EPCRA, CLConfidential Y) are shown only to
+Reviewers and Agency Admins (REVIEW) and Emergency Responders (RESPOND); the other roles read
+"Confidential" in the list and the change view, and cannot search or sort by them. A site map
+is also downloadable with RESPOND (the responder's view, `regulator.responder`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -27,6 +32,8 @@ from cers_app.core.storage import StoredFile
 from cers_app.facilities import business_activities, owner_operator
 from cers_app.facilities.models import ElementVersion, Facility
 from cers_app.facilities.service import is_id
+from cers_app.inventory import codes as inventory_codes
+from cers_app.inventory.fields import FIELD_BY_TAG
 from cers_app.inventory.listing import ItemPage, ItemQuery, check_query, page_of
 from cers_app.inventory.models import InventoryItem
 from cers_app.organizations.models import Organization
@@ -35,12 +42,17 @@ from cers_app.regulator.scope import Right
 from cers_app.submittals import change_view, document_rules, documents, element_forms
 from cers_app.submittals import element_records as records
 from cers_app.submittals.change_view import ChangeView
-from cers_app.submittals.document_models import ElementDocumentFile
+from cers_app.submittals.changes import Changes
+from cers_app.submittals.document_models import ElementDocument, ElementDocumentFile
 from cers_app.submittals.document_views import Download, SlotView, slot_summary
 from cers_app.submittals.element_forms import DATA_KEY
 from cers_app.submittals.models import Submittal
 
 HMI = 2
+SITE_MAP = 5  # the Annotated Site Map slot of the inventory (document_rules.CATALOGUE)
+CONFIDENTIAL = "Confidential"
+# An inventory row's location fields, and their labels in the change view
+LOCATION_TAGS = ("ChemicalLocation", "MapNumber", "GridNumber")
 NO_INVENTORY = "This submittal element has no inventory. Open its Hazardous Materials Inventory."
 ANSWERS = {"Y": "Yes", "N": "No"}
 
@@ -301,7 +313,84 @@ def inventory_page(
             raise NotFound(NO_INVENTORY)
         if problems:
             raise ValidationFailed(problems)
-        return page_of(session, version.id or 0, query)
+        if sees_confidential(session, actor, version):
+            return page_of(session, version.id or 0, query)
+        # Neither searching nor sorting by location may give a confidential one away.
+        sort = "CommonName" if query.sort == "ChemicalLocation" else query.sort
+        hidden = replace(query, sort=sort, hide_confidential=True)
+        return masked_page(session, page_of(session, version.id or 0, hidden))
+
+
+def sees_confidential(session: Session, actor: Actor, version: ElementVersion) -> bool:
+    """Whether the actor sees the inventory locations a business marked confidential (EPCRA):
+    reviewers and Agency Admins (REVIEW) and Emergency Responders (RESPOND) of the version's
+    agencies; other regulator roles see "Confidential" instead."""
+    return scope.reaches_version(session, actor, version, Right.REVIEW) or (
+        scope.reaches_version(session, actor, version, Right.RESPOND)
+    )
+
+
+def is_confidential(data: dict[str, Any] | None) -> bool:
+    """Whether an inventory row's location is marked confidential (CLConfidential Y)."""
+    return (data or {}).get("CLConfidential") == inventory_codes.YES
+
+
+def confidential_items(session: Session, item_ids: list[int]) -> set[int]:
+    """The ids among `item_ids` (one page of rows) whose location is confidential."""
+    if not item_ids:
+        return set()
+    rows = session.exec(
+        select(InventoryItem.id, InventoryItem.data).where(col(InventoryItem.id).in_(item_ids))
+    ).all()
+    return {item_id for item_id, data in rows if item_id is not None and is_confidential(data)}
+
+
+def masked_page(session: Session, found: ItemPage) -> ItemPage:
+    """The page with each confidential row's location replaced by "Confidential"."""
+    hidden = confidential_items(session, [row.id for row in found.rows])
+    if not hidden:
+        return found
+    rows = [replace(r, location=CONFIDENTIAL) if r.id in hidden else r for r in found.rows]
+    return replace(found, rows=rows)
+
+
+def _confidential_locations(session: Session, version_ids: list[int]) -> set[str]:
+    rows = session.exec(
+        select(InventoryItem.location, InventoryItem.data).where(
+            col(InventoryItem.element_version_id).in_(version_ids)
+        )
+    ).all()
+    return {location for location, data in rows if is_confidential(data)}
+
+
+def masked_changes(
+    session: Session, changes: Changes, version: ElementVersion, previous: ElementVersion | None
+) -> Changes:
+    """The inventory changes with confidential locations (of either version) withheld."""
+    if version.element != HMI or not changes.rows:
+        return changes
+    ids = [v.id for v in (version, previous) if v is not None and v.id is not None]
+    hidden = _confidential_locations(session, ids)
+    if not hidden:
+        return changes
+    labels = {label_of_tag(tag) for tag in LOCATION_TAGS}
+    rows = []
+    for row in changes.rows:
+        if row.location in hidden:
+            fields = tuple(
+                replace(f, before=CONFIDENTIAL, after=CONFIDENTIAL)
+                if f.key in LOCATION_TAGS or f.label in labels
+                else f
+                for f in row.fields
+            )
+            row = replace(row, location=CONFIDENTIAL, fields=fields)
+        rows.append(row)
+    return replace(changes, rows=tuple(rows))
+
+
+def label_of_tag(tag: str) -> str:
+    field = FIELD_BY_TAG.get(tag)
+    return field.label if field is not None else tag
 
 
 def changes(session: Session, actor: Actor, version_id: object) -> ChangeView:
@@ -322,8 +411,17 @@ def changes(session: Session, actor: Actor, version_id: object) -> ChangeView:
             version_id=version.id or 0,
             version_status=status_label(version.status),
             compared_with=compared,
-            changes=change_view.compare_versions(session, version, previous),
+            changes=_shown_changes(session, actor, version, previous),
         )
+
+
+def _shown_changes(
+    session: Session, actor: Actor, version: ElementVersion, previous: ElementVersion | None
+) -> Changes:
+    found = change_view.compare_versions(session, version, previous)
+    if sees_confidential(session, actor, version):
+        return found
+    return masked_changes(session, found, version, previous)
 
 
 def element_versions(
@@ -350,15 +448,30 @@ def element_versions(
         ]
 
 
+def _file_version(session: Session, actor: Actor, row: ElementDocumentFile) -> ElementVersion:
+    """The submitted version of a file the actor may download: any file with VIEW; only a
+    site map with RESPOND (the Emergency Responder); NotFound otherwise."""
+    try:
+        return scope.load_version(session, actor, row.element_version_id, Right.VIEW)
+    except NotFound:
+        slot = session.exec(
+            select(ElementDocument.slot).where(ElementDocument.id == row.document_id)
+        ).first()
+        if slot != SITE_MAP:
+            raise
+        return scope.load_version(session, actor, row.element_version_id, Right.RESPOND)
+
+
 def download_file(session: Session, actor: Actor, facility_id: object, file_id: object) -> Download:
-    """An uploaded file of a submitted version the regulator sees (VIEW right); never a
-    draft's. `facility_id` must be the file's facility, as the download link names it."""
+    """An uploaded file of a submitted version the regulator sees (VIEW right), or a site map
+    the Emergency Responder sees (RESPOND); never a draft's. `facility_id` must be the file's
+    facility, as the download link names it."""
     with transaction(session):
         row = session.get(ElementDocumentFile, file_id) if is_id(file_id) else None
         if row is None:
             raise NotFound(documents.FILE_NOT_FOUND)
         try:
-            version = scope.load_version(session, actor, row.element_version_id, Right.VIEW)
+            version = _file_version(session, actor, row)
         except NotFound as exc:
             raise NotFound(documents.FILE_NOT_FOUND) from exc
         stored = session.get(StoredFile, row.stored_file_id)

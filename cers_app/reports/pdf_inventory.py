@@ -57,6 +57,7 @@ IDENTITY_TAGS = (
 AMOUNT_TAGS = ("LargestContainer", "AverageDailyAmount", "MaximumDailyAmount", "AnnualWasteAmount")
 LONG_TEXT = 60  # characters: a value this long is printed at full width
 NO_LOCATION = "(no location given)"
+CONFIDENTIAL = "Confidential"
 TOTAL_UNITS = (codes.GALLONS, codes.CUBIC_FEET, codes.POUNDS, codes.TONS)
 _FLAG_SECTIONS = ("physical_hazards", "health_hazards", "legacy_hazards")
 _SHORT_HAZARD = {tag: FIELD_BY_TAG[tag].label for tag in HAZARD_TAGS}
@@ -141,6 +142,16 @@ def for_public(row: Mapping[str, object], *, all_locations: bool = True) -> dict
     if is_trade_secret(row):
         for tag in IDENTITY_TAGS:
             shown[tag] = WITHHELD
+    return shown
+
+
+def without_confidential_location(row: Mapping[str, object]) -> dict:
+    """A row as a regulator without the Reviewer's rights sees it: a location the business
+    marked confidential (EPCRA) reads "Confidential"."""
+    shown = dict(row)
+    if _text(row, "CLConfidential") == codes.YES:
+        for tag in LOCATION_TAGS:
+            shown[tag] = CONFIDENTIAL
     return shown
 
 
@@ -372,8 +383,12 @@ def inventory_pdf(
     chosen: InventoryFilter,
     *,
     public: bool = False,
+    confidential_locations: bool = True,
 ) -> bytes:
-    """The whole inventory report as PDF bytes."""
+    """The whole inventory report as PDF bytes; without `confidential_locations` the
+    locations marked confidential read "Confidential" (and cannot be chosen by)."""
+    if not confidential_locations:
+        rows = [without_confidential_location(row) for row in rows]
     kept = select(rows, chosen)
     if public:
         kept = ordered(for_public(row) for row in kept)

@@ -213,7 +213,12 @@ def _documents(
 
 
 def _draw_elements(
-    pdf: FPDF, session: Session, versions: list[ElementVersion], *, public: bool
+    pdf: FPDF,
+    session: Session,
+    versions: list[ElementVersion],
+    *,
+    public: bool,
+    confidential_locations: bool = True,
 ) -> None:
     for version in versions:
         data = version.data or {}
@@ -224,6 +229,8 @@ def _draw_elements(
             rows = pdf_inventory.select(_inventory_rows(session, version), chosen)
             if public:
                 rows = [for_public(row) for row in rows]
+            elif not confidential_locations:
+                rows = [pdf_inventory.without_confidential_location(row) for row in rows]
             draw_inventory(pdf, rows, chosen, public=public)
         elif pdf_forms.has_form(version.element, data):
             pdf_forms.draw_element_form(pdf, version.element, data)
@@ -268,12 +275,16 @@ def build_packet(
     versions: list[ElementVersion],
     *,
     public: bool = False,
+    confidential_locations: bool = True,
 ) -> bytes:
-    """The packet of `versions` (of `submittal`) as PDF bytes."""
+    """The packet of `versions` (of `submittal`) as PDF bytes; without
+    `confidential_locations` the inventory's confidential locations read "Confidential"."""
     versions = sorted(versions, key=lambda v: v.element)
     pdf = ReportPDF(facility.name, facility.cers_id, title="Submittal", stamped=True)
     draw_cover(pdf, session, facility, submittal, versions, public=public)
-    _draw_elements(pdf, session, versions, public=public)
+    _draw_elements(
+        pdf, session, versions, public=public, confidential_locations=confidential_locations
+    )
     slots, appendices = _documents(session, versions, public=public)
     pdf_forms.draw_document_index(pdf, slots)
     if appendices:

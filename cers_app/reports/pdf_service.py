@@ -23,7 +23,7 @@ from cers_app.facilities.models import ElementVersion, Facility, FacilityElement
 from cers_app.facilities.service import access_facility, is_id
 from cers_app.inventory.models import InventoryItem
 from cers_app.organizations.roles import OrgAction
-from cers_app.regulator import scope
+from cers_app.regulator import scope, submittal_view
 from cers_app.regulator.scope import Right
 from cers_app.reports.pdf_inventory import InventoryFilter, inventory_pdf
 from cers_app.reports.pdf_packet import build_packet
@@ -109,15 +109,33 @@ def _rows(session: Session, version: ElementVersion) -> list[dict]:
     return [dict(data or {}) for data in found]
 
 
+def _shows_confidential(
+    session: Session, actor: Actor | None, versions: list[ElementVersion]
+) -> bool:
+    """Whether the report shows locations marked confidential: to the business and the
+    operator, and to regulators who may see them (`submittal_view.sees_confidential`)."""
+    if actor is None or actor.portal != Portal.REGULATOR:
+        return True
+    return all(
+        submittal_view.sees_confidential(session, actor, v) for v in versions if v.element == HMI
+    )
+
+
 def _inventory_file(
     session: Session,
     facility: Facility,
     version: ElementVersion,
     chosen: InventoryFilter,
     public: bool,
+    actor: Actor | None = None,
 ) -> tuple[str, bytes]:
     content = inventory_pdf(
-        facility.name, facility.cers_id, _rows(session, version), chosen, public=public
+        facility.name,
+        facility.cers_id,
+        _rows(session, version),
+        chosen,
+        public=public,
+        confidential_locations=_shows_confidential(session, actor, [version]),
     )
     suffix = "-public" if public else ""
     return f"CERS-{facility.cers_id}-inventory-{version.id}{suffix}.pdf", content
@@ -148,7 +166,7 @@ def inventory_report(
     with transaction(session):
         facility = reachable_facility(session, actor, facility_id)
         version = _inventory_version(session, actor, facility, version_id)
-        return _inventory_file(session, facility, version, chosen, public)
+        return _inventory_file(session, facility, version, chosen, public, actor)
 
 
 def _submittal(
@@ -178,7 +196,14 @@ def _packet_file(
     session: Session, actor: Actor | None, facility: Facility, submittal_id: object, public: bool
 ) -> tuple[str, bytes]:
     submittal, versions = _submittal(session, actor, facility, submittal_id)
-    content = build_packet(session, facility, submittal, versions, public=public)
+    content = build_packet(
+        session,
+        facility,
+        submittal,
+        versions,
+        public=public,
+        confidential_locations=_shows_confidential(session, actor, versions),
+    )
     suffix = "-public" if public else ""
     return f"CERS-{facility.cers_id}-submittal-{submittal.id}{suffix}.pdf", content
 

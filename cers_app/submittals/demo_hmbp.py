@@ -68,6 +68,7 @@ ROWS = (
         cas="7786-81-4",
         largest="50",
         average="500",
+        CLConfidential="Y",  # its location kept confidential (EPCRA): the responder sees it
     ),
     material(
         "Hydraulic Oil",

@@ -379,6 +379,24 @@ def _slot_card(slot: SlotDef) -> rx.Component:
     )
 
 
+def _local_requirements(element: int) -> rx.Component:
+    """What the element's regulator asks beyond the state's rules (its agency settings)."""
+    header = DocumentState.header
+    return rx.cond(
+        after_load(DocumentState.loaded)
+        & (DocumentState.element == element)
+        & header["local_requirements"],
+        rx.callout.root(
+            rx.callout.text(rx.text.strong("Local requirements from ", header["local_agency"])),
+            rx.text(header["local_requirements"], size="2", style={"whiteSpace": "pre-wrap"}),
+            id=f"local-requirements-{element}",
+            color_scheme="blue",
+            variant="surface",
+            width="100%",
+        ),
+    )
+
+
 def documents_section(element: int, *, reload_key: rx.Var | None = None) -> rx.Component:
     """The document slots of `element`, for the facility the page shows.
 
@@ -397,6 +415,7 @@ def documents_section(element: int, *, reload_key: rx.Var | None = None) -> rx.C
     )
     section = rx.el.section(
         rx.heading("Documents", size="5", as_="h2"),
+        _local_requirements(element),
         body,
         id=f"documents-{element}",
         style={"display": "grid", "gap": "12px", "width": "100%"},

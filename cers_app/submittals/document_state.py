@@ -176,6 +176,8 @@ class DocumentState(rx.State):
             "name": found.facility_name,
             "element": element_label(found.element),
             "status": found.status_label,
+            "local_agency": found.local_agency,
+            "local_requirements": found.local_requirements,
         }
         self.has_draft = found.is_draft
         self.can_edit = found.can_edit

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cers_app.agencies.element_settings import local_requirements
 from cers_app.core import clock, file_kinds
 from cers_app.core.codes import element_label
 from cers_app.facilities.models import ElementVersion
@@ -72,6 +73,8 @@ class ElementDocuments:
     can_upload: bool  # the role may attach files
     slots: tuple[SlotView, ...]
     advisories: tuple[DocumentFinding, ...] = ()  # element-wide guidance; never blocks
+    local_agency: str = ""  # the agency whose local requirements apply ("" when none)
+    local_requirements: str = ""  # what it asks for this element beyond the state's rules
 
     @property
     def editable(self) -> bool:
@@ -87,9 +90,9 @@ class Download:
 
 
 def locally_required(session: Session, version: ElementVersion) -> bool:
-    """Whether the version's agency asks for the locally required document. There is no
-    agency setting for it yet, so it stays optional."""
-    return False
+    """Whether the agency regulating the version's element asks for its locally required
+    document (its element setting, or its CUPA's; optional when neither says so)."""
+    return local_requirements(session, version).document_required
 
 
 def answer_of(doc: ElementDocument) -> Answer:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from cers_app.agencies.element_settings import local_requirements, local_requirements_of_slot
 from cers_app.core import audit, clock, file_kinds, storage, virus_scan
 from cers_app.core.audit import AuditEventType
 from cers_app.core.codes import DRAFT, element_label, status_label
@@ -116,8 +117,10 @@ def element_documents(
         if version is None:
             today = clock.today()
             slots = tuple(slot_view(s, None, [], today) for s in rules.slots_for(element))
+            local = local_requirements_of_slot(session, pointers.agency_id, element)
         else:
             slots = slot_views(session, version)
+            local = local_requirements(session, version)
         return ElementDocuments(
             facility_id=facility.id,
             cers_id=facility.cers_id,
@@ -131,6 +134,8 @@ def element_documents(
             can_upload=allows(member.role, OrgAction.UPLOAD),
             slots=slots,
             advisories=rules.element_advisories(element),
+            local_agency=local.agency_name if local.text else "",
+            local_requirements=local.text,
         )
 
 

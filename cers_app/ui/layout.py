@@ -11,6 +11,7 @@ import reflex as rx
 from cers_app.core import routes
 from cers_app.ui.native import post_button
 from cers_app.ui.session import SessionState
+from cers_app.ui.site_banner import SiteNoticeState, site_banner
 
 MAX_WIDTH = "960px"
 
@@ -86,9 +87,22 @@ def footer() -> rx.Component:
             rx.hstack(
                 rx.link("Help and Tools", href=routes.HELP, id="footer-help", size="1"),
                 rx.link(
+                    "Local regulators",
+                    href=routes.REGULATOR_DIRECTORY,
+                    id="footer-directory",
+                    size="1",
+                ),
+                rx.link(
+                    "Request Technical Assistance",
+                    href=routes.TECHNICAL_ASSISTANCE,
+                    id="footer-assistance",
+                    size="1",
+                ),
+                rx.link(
                     "Conditions of use", href=routes.CONDITIONS, id="footer-conditions", size="1"
                 ),
                 spacing="3",
+                wrap="wrap",
             ),
             justify="between",
             wrap="wrap",
@@ -105,6 +119,7 @@ def shell(*children: rx.Component) -> rx.Component:
     """Header, a centred main column that fits a phone screen, and the footer."""
     return rx.box(
         header(),
+        site_banner(),
         rx.el.main(
             rx.vstack(*children, spacing="5", width="100%", align="stretch"),
             style={
@@ -192,11 +207,12 @@ class PageSpec:
 
 
 def add_pages(app: rx.App, pages: Sequence[PageSpec]) -> None:
-    """Register pages; every page first refreshes the header's session display."""
+    """Register pages; every page first refreshes the header's session display and the site
+    notices banner (so a notice appears and disappears on time as people navigate)."""
     for page in pages:
         app.add_page(
             page.component,
             route=page.route,
             title=f"{page.title} - OpenCERS",
-            on_load=[SessionState.load, *page.on_load],
+            on_load=[SessionState.load, SiteNoticeState.load, *page.on_load],
         )

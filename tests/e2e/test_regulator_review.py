@@ -80,6 +80,8 @@ def _rename_and_submit(page: Page, facility_id: int, name: str, epa_id: str = ""
 def _open_from_queue(page: Page, cers_id: int) -> None:
     """The Reviewer filters the queue by CERS ID and opens the one submittal waiting."""
     visit(page, QUEUE)
+    # The page's load mounts the filter form afresh: type only once the first list is shown.
+    expect(page.locator("#queue-rows, #queue-empty")).to_be_visible()
     page.fill("#queue-facility", str(cers_id))
     page.click("#queue-apply")
     opened = page.locator("[id^='queue-open-']")

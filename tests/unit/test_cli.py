@@ -195,6 +195,7 @@ def test_it_seeds_the_demo_agency_and_users(database):
     assert members == [
         ("demopa", demo.DEMO_PA_CODE, "reviewer"),
         ("demoreg", demo.DEMO_AGENCY_CODE, "admin"),
+        ("demoresp", demo.DEMO_AGENCY_CODE, "responder"),
         ("demorev", demo.DEMO_AGENCY_CODE, "reviewer"),
     ]
     assert helpers.sign_in("demobiz", demo.BUSINESS.password).can(Permission.BUSINESS_PORTAL)
@@ -202,13 +203,16 @@ def test_it_seeds_the_demo_agency_and_users(database):
     assert regulator.can(Permission.REGULATOR_PORTAL)
     # No activation mail (demo accounts are active); people added to a demo business are told,
     # the demo submittals reach their regulators and submitters, the acceptances the business,
-    # and the deletion request the regulator.
+    # the deletion request the regulator, and the demo technical-assistance request its agency
+    # and its sender.
     assert {m.kind for m in helpers.emails()} == {
         "org_member_added",
         "submittal",
         "submittal_receipt",
         "submittal_review",
         "facility_request",
+        "assistance_request",
+        "assistance_receipt",
     }
 
 

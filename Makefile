@@ -14,11 +14,12 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup setup-dev system-packages db run test test-unit test-e2e lint bench migration clean
+.PHONY: help setup setup-dev system-packages db run test test-unit test-e2e demo-video lint bench migration clean
 
 help:
 	@echo "make run        set up, migrate, load demo data and serve on http://localhost:$(PORT)"
 	@echo "make test       set up (with dev tools, chromium, poppler) and run the whole suite"
+	@echo "make demo-video re-record the Help page's demo video (assets/video/)"
 	@echo "make lint       ruff"
 	@echo "make bench      benchmarks (ratios against a yardstick measured in the same run)"
 	@echo "make migration m='what changed'   generate an Alembic revision to review"
@@ -54,11 +55,13 @@ setup: $(VENV)/.installed $(VENV)/.chemicals-$(CHEMICALS_VERSION) .tools/node_mo
 
 setup-dev: setup $(VENV)/.installed-dev system-packages
 
-# Debian's chromium (browser tests) and poppler-utils (PDF checks); installed when missing and root.
+# Debian's chromium (browser tests), poppler-utils (PDF checks) and ffmpeg (Playwright records
+# the Help page's demo video with it); installed when missing and root.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing$$missing with apt-get"; \
@@ -90,6 +93,11 @@ test-unit: setup-dev
 
 test-e2e: setup-dev
 	$(BIN)/python -m pytest tests/e2e
+
+# Re-record the Help page's demo video from its browser journey (commit the new file).
+demo-video: setup-dev
+	CERS_DEMO_VIDEO_OUT=$(CURDIR)/assets/video/getting-started.webm \
+		$(BIN)/python -m pytest tests/e2e/test_demo_video.py -k record
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -13,6 +13,8 @@ from cers_app.home.help_state import HelpState
 from cers_app.home.help_text import BROWSERS, GLOSSARY, PRINTING, SECTIONS, STEPS
 from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
 
+DEMO_VIDEO = "/video/getting-started.webm"  # assets/video/, served with the frontend
+
 
 def _section(key: str, title: str, *children: rx.Component) -> rx.Component:
     return rx.el.section(
@@ -195,9 +197,17 @@ def _anonymous_regulator() -> rx.Component:
             "Sign in", href=routes.with_query(routes.SIGN_IN, portal="business"), id="help-sign-in"
         ),
         " to the Business Portal to see the agencies responsible for your facilities and how "
-        "to reach them, or look up your CUPA in the ",
+        "to reach them, search this site's ",
+        rx.link("Local regulators", href=routes.REGULATOR_DIRECTORY, id="help-local-directory"),
+        " by address or ZIP code, or look up your CUPA in the ",
         rx.link(
             "statewide directory", href=STATEWIDE_DIRECTORY, is_external=True, id="help-directory"
+        ),
+        ". Questions about using this site: ",
+        rx.link(
+            "Request Technical Assistance",
+            href=routes.TECHNICAL_ASSISTANCE,
+            id="help-assistance",
         ),
         ".",
         size="2",
@@ -259,11 +269,45 @@ def _regulator() -> rx.Component:
     )
 
 
+def _demo_video() -> rx.Component:
+    """The recording of creating an account and adding a facility (made by the browser
+    journey tests/e2e/test_demo_video.py; `make demo-video` renews it). It has no sound: the
+    steps above say what it shows."""
+    return rx.vstack(
+        rx.heading("Watch it done", size="3", as_="h3"),
+        rx.el.video(
+            "Your browser cannot play this video; the steps above describe it.",
+            src=DEMO_VIDEO,
+            controls=True,
+            preload="metadata",
+            muted=True,
+            plays_inline=True,
+            aria_label="Demo: creating an account, a business and a facility",
+            style={"width": "100%", "maxWidth": "720px", "border": "1px solid var(--gray-6)"},
+            id="help-demo-video",
+        ),
+        rx.text(
+            "Under a minute, no sound: a new user creates an account, activates it from the "
+            "email, signs in, creates their business and adds a facility with the wizard.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="2",
+        align="stretch",
+        padding_top="8px",
+    )
+
+
 def help_page() -> rx.Component:
     return shell(
         page_title("Help and Tools", "How to report your facility's hazardous materials here."),
         _contents(),
-        _section("getting-started", SECTIONS[0][1], _items("ol", "step", STEPS, leads=True)),
+        _section(
+            "getting-started",
+            SECTIONS[0][1],
+            _items("ol", "step", STEPS, leads=True),
+            _demo_video(),
+        ),
         _section("tips", SECTIONS[1][1], _tips()),
         _section("printing", SECTIONS[2][1], _items("ul", "printing", PRINTING)),
         _section("browsers", SECTIONS[3][1], _items("ul", "browsers", BROWSERS)),

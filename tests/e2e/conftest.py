@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import playwright as playwright_package
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
@@ -45,6 +47,8 @@ START_TIMEOUT_SECONDS = float(os.environ.get("CERS_E2E_START_TIMEOUT", "600"))
 WAIT_MS = 20_000  # Playwright's waiting limit for one action or expectation
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+VIDEO_SIZE = {"width": 1280, "height": 900}
+BROWSERS_JSON = Path("driver") / "package" / "browsers.json"
 
 # Reflex calls window.__reflex_otel.onSocketConnect() once its websocket is open, which also
 # means React has hydrated the page and form handlers are attached. Tests wait for this flag
@@ -130,11 +134,29 @@ def chromium_executable() -> Path:
     return CHROMIUM
 
 
+def _use_system_ffmpeg() -> None:
+    """Playwright records videos with an ffmpeg of its own that it downloads, which this
+    machine cannot; point it at Debian's ffmpeg instead, through a browsers folder of ours
+    holding only that link (Chromium itself is always given by its path)."""
+    system = shutil.which("ffmpeg")
+    if system is None:
+        return  # only recording needs it; that test says so
+    spec = json.loads((Path(playwright_package.__file__).parent / BROWSERS_JSON).read_text())
+    revision = next(b["revision"] for b in spec["browsers"] if b["name"] == "ffmpeg")
+    folder = PROJECT / ".tools" / "ms-playwright"
+    link = folder / f"ffmpeg-{revision}" / "ffmpeg-linux"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.exists():
+        link.symlink_to(system)
+    os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(folder)
+
+
 @pytest.fixture(scope="session")
 def chromium(chromium_executable: Path) -> Iterator[Browser]:
     """One Chromium for the whole run."""
     for old_shot in SHOTS.glob("FAILED-*.png"):
         old_shot.unlink()
+    _use_system_ffmpeg()
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(
@@ -214,7 +236,8 @@ def app_server(
 def open_page(
     chromium: Browser, app_server: AppServer, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., Page]]:
-    """Opens a page in a new browser context (its own cookies); `phone=True` for 390x844.
+    """Opens a page in a new browser context (its own cookies); `phone=True` for 390x844,
+    `video_dir` to record the context's pages as WebM videos there.
 
     Every context is closed after the test; a failing test leaves screenshots of its pages in
     /tmp/e2e-shots. Uncaught page errors fail the test.
@@ -223,8 +246,10 @@ def open_page(
     pages: list[Page] = []
     page_errors: list[str] = []
 
-    def opener(*, phone: bool = False) -> Page:
+    def opener(*, phone: bool = False, video_dir: Path | None = None) -> Page:
         options: dict = {"base_url": app_server.base_url}
+        if video_dir is not None:  # the Help page's demo video is recorded this way
+            options |= {"record_video_dir": str(video_dir), "record_video_size": VIDEO_SIZE}
         if phone:
             options |= {"viewport": PHONE, "is_mobile": True, "has_touch": True}
             options["device_scale_factor"] = 2

@@ -19,6 +19,7 @@ from cers_app.core.permissions import Actor
 from cers_app.facilities.models import ElementVersion, Facility
 from cers_app.regulator import scope
 from cers_app.regulator.scope import Right
+from cers_app.regulator.submittal_view import CONFIDENTIAL, is_confidential, sees_confidential
 from cers_app.reports import edt_build, edt_gather, edt_schema
 from cers_app.reports.edt_gather import VersionFilter
 from cers_app.reports.edt_model import EdtFacility
@@ -27,6 +28,8 @@ FACILITY_INFORMATION_OUT_OF_REACH = (
     "The CERS EDT format needs the facility's Facility Information, which your agency does "
     "not regulate for facility {cers_id}. Ask its CUPA for the export."
 )
+HMI = 2
+LOCATION = "ChemicalLocation"
 NO_FACILITY_INFORMATION = (
     "Facility {cers_id} has no submitted Facility Information, which every CERS EDT "
     "submittal must carry. Submit its Facility Information first."
@@ -106,10 +109,19 @@ def export_zip(session: Session, cers_id: object) -> bytes:
 
 def regulator_export_zip(session: Session, actor: Actor, facility_id: object) -> bytes:
     """The ZIP export of a facility the regulator reaches, holding only the versions their
-    agencies see (NotFound outside the jurisdiction, as every regulator service)."""
+    agencies see (NotFound outside the jurisdiction, as every regulator service); locations
+    marked confidential only for those who may see them (`submittal_view.sees_confidential`)."""
     facility = scope.load_facility(session, actor, facility_id, Right.VIEW)
 
     def allowed(version: ElementVersion) -> bool:
         return scope.reaches_version(session, actor, version, Right.VIEW)
 
-    return zip_of(session, facility, allowed)
+    found = _gathered(session, facility, allowed)
+    hmi = found.elements.get(HMI)
+    version = session.get(ElementVersion, hmi.version_id) if hmi and hmi.version_id else None
+    if hmi is not None and version is not None and not sees_confidential(session, actor, version):
+        # Viewers and Request Handlers get "Confidential" for a location marked confidential.
+        hmi.items = [
+            {**row, LOCATION: CONFIDENTIAL} if is_confidential(row) else row for row in hmi.items
+        ]
+    return _zip(found, checked(edt_build.build(found)))

@@ -149,6 +149,7 @@ def _element(session: Session, slot: FacilityElement, version: ElementVersion) -
         data=dict(version.data),
         documents=_documents(session, version),
         items=_items(session, version) if version.element == HMI else [],
+        version_id=version.id,
     )
 
 

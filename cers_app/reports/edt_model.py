@@ -140,6 +140,8 @@ class EdtElement:
     next_due_date: dt.date | None = None
     requirement: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # Our own version's id when gathered from this database (None when parsed from a file).
+    version_id: int | None = None
     documents: dict[int, EdtDocument] = field(default_factory=dict)
     items: list[dict[str, str]] = field(default_factory=list)  # inventory rows
 

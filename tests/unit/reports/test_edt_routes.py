@@ -5,6 +5,7 @@ session. In-process over HTTP with a stand-in for the session middleware."""
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 
@@ -89,3 +90,27 @@ def test_a_site_without_the_schemas_says_so_plainly(plant, monkeypatch, tmp_path
 
     assert reply.status_code == 503
     assert "CERS_EDT_XSD_DIR" in reply.text
+
+
+def _locations(reply, facility_id) -> set[str]:
+    cers_id = support.cers_id_of(facility_id)
+    xml = zipfile.ZipFile(io.BytesIO(reply.content)).read(
+        f"RegulatorFacilitySubmittal-{cers_id}.xml"
+    )
+    return set(re.findall(rb"<ChemicalLocation>([^<]*)</ChemicalLocation>", xml))
+
+
+def test_confidential_locations_only_for_those_who_may_see_them(plant, county):  # noqa: F811
+    """Every row of the plant's inventory is marked confidential: the Reviewer gets the real
+    locations, a Viewer of the same agency "Confidential", both in a valid document."""
+    ACTORS["viewer"] = yolo.regulator("vicview", "Vic", "View", county.cupa, "viewer").actor()
+    reviewer, viewer = _get("cupa", plant), _get("viewer", plant)
+    assert reviewer.status_code == viewer.status_code == 200
+    shown = _locations(reviewer, plant)
+    assert shown and b"Confidential" not in shown
+    assert _locations(viewer, plant) == {b"Confidential"}
+    cers_id = support.cers_id_of(plant)
+    xml = zipfile.ZipFile(io.BytesIO(viewer.content)).read(
+        f"RegulatorFacilitySubmittal-{cers_id}.xml"
+    )
+    assert edt_schema.validate(xml) == []

@@ -266,8 +266,23 @@ def materials(
     with what the library knows of its material. A big import turns its rows into these
     a batch at a time and assesses them all at once."""
     facts = _library_facts(session, items)
-    material = thresholds.material_of_row if rows_read else thresholds.material_of
-    return [material(item.id or 0, item.data, **facts.get(item.id or 0, {})) for item in items]
+    if rows_read:
+        # The import's rows may bring their material key and special class worked out
+        # already (`known_key`, `known_special`: None when not).
+        return [
+            thresholds.material_of_row(
+                item.id or 0,
+                item.data,
+                key=getattr(item, "known_key", None),
+                special=getattr(item, "known_special", None),
+                **facts.get(item.id or 0, {}),
+            )
+            for item in items
+        ]
+    return [
+        thresholds.material_of(item.id or 0, item.data, **facts.get(item.id or 0, {}))
+        for item in items
+    ]
 
 
 def _assess(session: Session, items: list[InventoryItem], local: LocalThresholds) -> None:

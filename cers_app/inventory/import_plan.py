@@ -216,9 +216,27 @@ class _Assessed:
         self.pending: list[SimpleNamespace] = []
         self.materials: list[Material] = []
 
-    def add(self, item_id: int, row: dict[str, str], chemical_id: int | None, cas: str) -> None:
-        """Add a row (read by `values.row_of`) under its id (provisional for new rows)."""
-        self.pending.append(SimpleNamespace(id=item_id, data=row, chemical_id=chemical_id, cas=cas))
+    def add(
+        self,
+        item_id: int,
+        row: dict[str, str],
+        chemical_id: int | None,
+        cas: str,
+        key: str | None = None,
+        special: str | None = None,
+    ) -> None:
+        """Add a row (read by `values.row_of`) under its id (provisional for new rows), with
+        its material key and special class when they are known already."""
+        self.pending.append(
+            SimpleNamespace(
+                id=item_id,
+                data=row,
+                chemical_id=chemical_id,
+                cas=cas,
+                known_key=key,
+                known_special=special,
+            )
+        )
         if len(self.pending) >= BATCH_ROWS:
             self._flush()
 
@@ -297,7 +315,9 @@ def prepare(
             found_rows = _finding_dicts(found, version_id)
             prepared.insert_findings += found_rows
             prepared.insert_finding_counts.append(len(found_rows))
-        assessed.add(assess_id, row, chemical_id, columns["cas"])
+        assessed.add(
+            assess_id, row, chemical_id, columns["cas"], columns["material_key"], columns["special"]
+        )
     kept = [row for row in existing if row.id not in changed] if job.mode != REPLACE else []
     for row in kept:
         assessed.add(row.id, row_of(row.data), row.chemical_id, row.cas)

@@ -612,7 +612,7 @@ def _given(row: sheet_read.SheetRow) -> dict[str, str]:
     """The values of the columns the file has (blanks included: they clear on Merge)."""
     values = row.values
     if row.present.issuperset(values):  # every column (the template's file): all of it
-        return dict(values)
+        return values  # the reader made it for this row alone: no copy needed
     return {tag: value for tag, value in values.items() if tag in row.present}
 
 

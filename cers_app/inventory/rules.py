@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
-from operator import contains, le
+from operator import contains, itemgetter, le
 
 from cers_app.inventory import codes
 from cers_app.inventory.fields import (
@@ -65,11 +65,15 @@ class RuleSettings:
 DEFAULT_SETTINGS = RuleSettings()
 
 
-class Row(dict):
-    """A row's values as text, each number field read at most once per validation."""
+class Row:
+    """A row's values as text, each number field read at most once per validation. The
+    checks only `get` values: the row is read where it is, not copied."""
+
+    __slots__ = ("get", "numbers", "values")
 
     def __init__(self, values: dict[str, str]) -> None:
-        super().__init__(values)
+        self.values = values
+        self.get = values.get
         self.numbers: dict[str, tuple[Decimal | None, str]] = {}
 
     def read(self, tag: str) -> tuple[Decimal | None, str]:
@@ -241,6 +245,18 @@ def liquefied_or_cryogenic(row: Mapping[str, str]) -> bool:
     return bool(_LIQUEFIED_WORDS.search(names))
 
 
+def _some_of(row: Row, tags: tuple[str, ...], given: Callable[[dict], tuple]) -> Iterable:
+    """The values of `tags` (`given` gets them from a row that has every field)."""
+    try:
+        return given(row.values)
+    except KeyError:
+        return map(row.get, tags)
+
+
+_hazards = itemgetter(*HAZARD_TAGS)
+_containers = itemgetter(*CONTAINER_TAGS)
+
+
 # ---------------------------------------------------------------- checks
 # Each yields (fields at fault, message); the rule adds its code and level.
 
@@ -358,10 +374,16 @@ def _component_percent(row: Row):
 
 
 def _component_sum(row: Row):
-    given = [(tag, _number(row, tag)) for tag in _PERCENT_TAGS]
-    given = [(tag, percent) for tag, percent in given if percent is not None and percent > 0]
+    numbers = row.numbers
+    given = []
+    for tag in _PERCENT_TAGS:
+        percent = (numbers.get(tag) or row.read(tag))[0]
+        if percent is not None and percent > 0:
+            given.append((tag, percent))
+    if len(given) < 2:
+        return
     total = sum((percent for _, percent in given), Decimal(0))
-    if len(given) > 1 and total > 100:
+    if total > 100:
         yield (
             tuple(tag for tag, _ in given),
             (
@@ -486,7 +508,7 @@ def _curies(row: Row):
 
 
 def _hazard_category(row: Row):
-    if codes.YES not in map(row.get, HAZARD_TAGS):
+    if codes.YES not in _some_of(row, HAZARD_TAGS, _hazards):
         yield (
             HAZARD_TAGS,
             (
@@ -497,7 +519,7 @@ def _hazard_category(row: Row):
 
 
 def _storage_container(row: Row):
-    if codes.YES not in map(row.get, CONTAINER_TAGS):
+    if codes.YES not in _some_of(row, CONTAINER_TAGS, _containers):
         yield (
             CONTAINER_TAGS,
             (
@@ -541,11 +563,31 @@ _LENGTH_TAGS = tuple(f.tag for f in FIELDS if f.kind == TEXT and f.max_length is
 _LENGTH_LIMITS = tuple(f.max_length for f in FIELDS if f.kind == TEXT and f.max_length is not None)
 
 
+def _allowed_groups() -> tuple[tuple[frozenset[str], Callable[[dict], tuple]], ...]:
+    """(codes allowed or "", the values of every field allowing just those, as a tuple):
+    the Yes/No fields and tick boxes all share one group, fire code classes another."""
+    tags_by_allowed: dict[frozenset[str], list[str]] = {}
+    for tag, allowed in _ALLOWED.items():
+        tags_by_allowed.setdefault(allowed | {""}, []).append(tag)
+    # itemgetter of one key gives the value itself, not a tuple: name it twice then.
+    return tuple(
+        (allowed, itemgetter(*tags) if len(tags) > 1 else itemgetter(tags[0], tags[0]))
+        for allowed, tags in tags_by_allowed.items()
+    )
+
+
+_ALLOWED_GROUPS = _allowed_groups()
+
+
 def _all_allowed(row: Row) -> bool:
     """Whether `_code_lists` finds nothing wrong with the row, found without a loop in
     Python; False also when it cannot tell (a value that is not text)."""
     try:
-        return all(map(contains, _ALLOWED_OR_EMPTY, map(row.get, _ALLOWED, repeat(""))))
+        values = row.values
+        try:
+            return all([allowed.issuperset(given(values)) for allowed, given in _ALLOWED_GROUPS])
+        except KeyError:  # a row without every field
+            return all(map(contains, _ALLOWED_OR_EMPTY, map(row.get, _ALLOWED, repeat(""))))
     except TypeError:  # an unhashable value: the loop judges it
         return False
 
@@ -769,10 +811,10 @@ def validate(values: object, settings: RuleSettings = DEFAULT_SETTINGS) -> list[
 def validate_row(row: dict[str, str], settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
     """`validate` for a row already read by `values.row_of` (every field as text), so a
     caller that needs the row for more than validating reads it once."""
-    row = Row(row)
+    checked = Row(row)
     found: list[Finding] = []
     for code, level, check in _checks(settings):
-        for fields, message in check(row):
+        for fields, message in check(checked):
             found.append(Finding(code, level, fields, message))
     return found
 

@@ -20,10 +20,11 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cers_app.inventory import values
 from cers_app.inventory.fields import (
@@ -234,15 +235,38 @@ def _check_zip(path: Path, kind: str) -> None:
         raise UnreadableFile(_DAMAGED) from exc
 
 
+_SCAN_CHUNK = 4 * 1024 * 1024
+
+
 def _scan_far_cells(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-    tail = b""
     with archive.open(entry) as stream:
-        while chunk := stream.read(4 * 1024 * 1024):
-            data = tail + chunk
-            found = _FAR_OR_ODD.search(data)
-            if found and (found.group().startswith(b'r="') or _FAR_CELL_ANY.search(data)):
-                raise UnreadableFile(_TOO_WIDE)
-            tail = data[-24:]
+        if entry.file_size <= _SCAN_CHUNK:
+            _scan_chunks(iter(lambda: stream.read(_SCAN_CHUNK), b""))
+            return
+        # A big sheet: the next chunk is inflated by a thread of its own while this one
+        # is scanned (zlib lets go of Python's lock meanwhile). Leaving the pool waits for
+        # a read still running, before the stream is closed.
+        with ThreadPoolExecutor(1, thread_name_prefix="sheet-scan") as pool:
+            _scan_chunks(_read_ahead(stream, pool))
+
+
+def _read_ahead(stream: IO[bytes], pool: ThreadPoolExecutor) -> Iterator[bytes]:
+    """The stream's chunks until it ends, each read while the one before is used; a
+    failure reading a chunk is raised where that chunk is asked for."""
+    ahead = pool.submit(stream.read, _SCAN_CHUNK)
+    while chunk := ahead.result():
+        ahead = pool.submit(stream.read, _SCAN_CHUNK)
+        yield chunk
+
+
+def _scan_chunks(chunks: Iterator[bytes]) -> None:
+    tail = b""
+    for chunk in chunks:
+        data = tail + chunk
+        found = _FAR_OR_ODD.search(data)
+        if found and (found.group().startswith(b'r="') or _FAR_CELL_ANY.search(data)):
+            raise UnreadableFile(_TOO_WIDE)
+        tail = data[-24:]
 
 
 _ODS_TAG = re.compile(

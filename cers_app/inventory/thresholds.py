@@ -240,8 +240,11 @@ def material_of_row(
     density_kg_per_l: float | None = None,
     molecular_weight: float | None = None,
     tpq_lb: float | None = None,
+    key: str | None = None,
+    special: str | None = None,
 ) -> Material:
-    """`material_of` for a row already read by `values.row_of`."""
+    """`material_of` for a row already read by `values.row_of`. `key` and `special`, when
+    given, are the row's `material_key` and `classify_row` worked out already."""
     mixture = row.get("HMType") == codes.MIXTURE
     listed: list[Decimal] = []
     if mixture:  # only a mixture's components count
@@ -255,13 +258,15 @@ def material_of_row(
         density_kg_per_l = known[1]
     return Material(
         item_id=item_id,
-        key=material_key(row.get("CASNumber", ""), row.get("CommonName", "")),
+        key=material_key(row.get("CASNumber", ""), row.get("CommonName", ""))
+        if key is None
+        else key,
         location=" ".join(row.get("ChemicalLocation", "").casefold().split()),
         state=row.get("PhysicalState", ""),
         units=row.get("Units", ""),
         amount=amount if amount is not None and amount >= 0 else None,
         ehs=row.get("EHS") == codes.YES,
-        special=classify_row(row),
+        special=classify_row(row) if special is None else special,
         hazardous_percent=sum(listed, Decimal(0)) if mixture and listed else None,
         carcinogen=row.get("FHCHealthCarcinogenicity") == codes.YES
         or codes.CARCINOGEN in {row.get(tag) for tag in FIRE_CODE_TAGS},

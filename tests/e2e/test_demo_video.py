@@ -55,13 +55,14 @@ OWNER = {
     "PECBusinessPhone": "(530) 555-0145",
     "PEC24HrPhone": "(530) 555-0199",
 }
-SAME_AS = (
-    "owner_address",
-    "econtact_address",
-    "billing_address",
-    "operator_is_owner",
-    "billing_is_econtact",
-)
+# Each "same as" shortcut and a field it fills in (each click redraws the form: wait for it).
+SAME_AS = {
+    "owner_address": ("OwnerCity", "Davis"),
+    "econtact_address": ("EContactCity", "Davis"),
+    "billing_address": ("BillingAddress", "PO Box 118"),
+    "operator_is_owner": ("OperatorName", "Marisol Quintero"),
+    "billing_is_econtact": ("BillingContactPhone", "(530) 555-0144"),
+}
 
 
 def _pause(page: Page) -> None:
@@ -93,8 +94,9 @@ def _add_facility(page: Page, name: str) -> None:
     expect(page.locator("#wizard-oo-next")).to_be_visible()
     for key, value in OWNER.items():
         page.fill(f"#wizard-oo-{key}", value)
-    for shortcut in SAME_AS:
+    for shortcut, (key, value) in SAME_AS.items():
         page.click(f"#wizard-oo-same-{shortcut}")
+        expect(page.locator(f"#wizard-oo-{key}")).to_have_value(value)
     _pause(page)
     page.click("#wizard-oo-next")
     expect_toast(page, "The facility was added.")

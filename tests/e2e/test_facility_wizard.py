@@ -134,13 +134,15 @@ OWNER_VALUES = {
     "PECBusinessPhone": "(530) 555-0145",
     "PEC24HrPhone": "(530) 555-0199",
 }
-SHORTCUTS = (
-    "owner_address",
-    "econtact_address",
-    "billing_address",
-    "operator_is_owner",
-    "billing_is_econtact",
-)
+# Each "same as" shortcut, and a field it fills in (waited for before the next click: each
+# click redraws the form).
+SHORTCUTS = {
+    "owner_address": ("OwnerCity", "Davis"),
+    "econtact_address": ("EContactCity", "Davis"),
+    "billing_address": ("BillingAddress", "PO Box 118"),
+    "operator_is_owner": ("OperatorName", "Lena Lopez"),
+    "billing_is_econtact": ("BillingContactPhone", "(530) 555-0144"),
+}
 
 
 def _fill_owner(page: Page, *, check_fits: bool = False) -> None:
@@ -159,10 +161,9 @@ def _fill_owner(page: Page, *, check_fits: bool = False) -> None:
         assert_fits_screen(page)
     page.fill("#wizard-oo-MailingAddressState", "CA")
     page.fill("#wizard-oo-SECName", "Typed Before The Shortcut")
-    for shortcut in SHORTCUTS:
+    for shortcut, (key, value) in SHORTCUTS.items():
         page.click(f"#wizard-oo-same-{shortcut}")
-        if shortcut == "owner_address":
-            expect(page.locator("#wizard-oo-OwnerCity")).to_have_value("Davis")
+        expect(page.locator(f"#wizard-oo-{key}")).to_have_value(value)
     expect(page.locator("#wizard-oo-BillingAddress")).to_have_value("PO Box 118")
     expect(page.locator("#wizard-oo-OperatorName")).to_have_value("Lena Lopez")
     expect(page.locator("#wizard-oo-BillingContactPhone")).to_have_value("(530) 555-0144")

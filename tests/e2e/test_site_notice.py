@@ -93,6 +93,8 @@ def test_an_agency_admin_invites_staff_and_a_notice_shows_on_time(
     admin.click("#regulator-notices-link")
     expect(admin.get_by_role("heading", level=1)).to_have_text("Site notices")
     wait_until_live(admin)
+    # The page's load draws the form afresh: type only once its list is shown.
+    expect(admin.locator("#notices, #notices-none")).to_be_visible()
     admin.fill("#notice-message", message)
     admin.select_option("#notice-level", "info")
     admin.fill("#notice-starts-date", starts[0])

@@ -14,14 +14,17 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup setup-dev system-packages db run test test-unit test-e2e demo-video lint bench migration clean
+.PHONY: help setup setup-dev system-packages db run test test-unit test-e2e demo-video lint bench bench-load bench-scale migration clean security-report
 
 help:
 	@echo "make run        set up, migrate, load demo data and serve on http://localhost:$(PORT)"
 	@echo "make test       set up (with dev tools, chromium, poppler) and run the whole suite"
 	@echo "make demo-video re-record the Help page's demo video (assets/video/)"
 	@echo "make lint       ruff"
+	@echo "make security-report  the security suites with a table of cases per suite"
 	@echo "make bench      benchmarks (ratios against a yardstick measured in the same run)"
+	@echo "make bench-load simulated users over websockets: 1 vs 2 workers, SQLite/PostgreSQL/Redis"
+	@echo "make bench-scale statewide dataset on PostgreSQL: search, queue, inventory p95 (SCALE=0.1)"
 	@echo "make migration m='what changed'   generate an Alembic revision to review"
 
 $(BIN)/python:
@@ -99,6 +102,14 @@ demo-video: setup-dev
 	CERS_DEMO_VIDEO_OUT=$(CURDIR)/assets/video/getting-started.webm \
 		$(BIN)/python -m pytest tests/e2e/test_demo_video.py -k record
 
+# The security suites with a table of cases tried, refused, allowed, leaked and crashed per suite.
+security-report: setup-dev
+	rm -rf build/security-report
+	CERS_SECURITY_REPORT=$(CURDIR)/build/security-report $(BIN)/python -m pytest -q -n 2 tests/security \
+		tests/unit/core/test_audit_chain.py
+	@echo ""
+	@$(BIN)/python -m tests.security.report build/security-report
+
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check cers_app tests bench
@@ -109,6 +120,19 @@ bench: setup-dev
 	$(BIN)/python bench/inventory.py
 	$(BIN)/python bench/inventory_page_state.py
 	$(BIN)/python bench/inventory_import.py
+
+# Simulated users over real websockets: 1 worker on SQLite, 1 on PostgreSQL, 2 on PostgreSQL +
+# Redis, and 1 on PostgreSQL + Redis (needs both at 127.0.0.1); about 8 minutes, so not part of
+# `make bench`.
+bench-load: setup-dev
+	$(BIN)/python bench/load.py
+
+# A synthetic statewide dataset (150,000 facilities, 3,000,000 inventory rows, 400,000
+# submittals) in its own PostgreSQL database `bench_scale` at 127.0.0.1 (reused when present),
+# then facility search, review queue and inventory page timings; opt-in, not in `make bench`.
+# Smaller: make bench-scale SCALE=0.1
+bench-scale: setup-dev
+	$(BIN)/python bench/scale.py --scale $(or $(SCALE),1)
 
 migration: setup
 	$(BIN)/alembic revision --autogenerate -m "$(m)"

@@ -12,8 +12,10 @@ from cers_app.core.settings import _database_url_from_env
 def _origins() -> list[str]:
     base = os.environ.get("CERS_BASE_URL", "http://localhost:3000").rstrip("/")
     origins = {base}
-    if "://localhost:" in base:
-        origins.add(base.replace("://localhost:", "://127.0.0.1:"))
+    extra = os.environ.get("CERS_ALLOWED_ORIGINS", "")
+    origins.update(o.strip().rstrip("/") for o in extra.split(",") if o.strip())
+    local = {o for o in origins if "://localhost:" in o}
+    origins |= {o.replace("://localhost:", "://127.0.0.1:") for o in local}
     return sorted(origins)
 
 

@@ -254,6 +254,34 @@ def mail_retry() -> None:
     click.echo(f"{retry_unsent()} message(s) delivered.")
 
 
+@cli.command("verify-audit")
+@click.option("--stream", help="Check only this stream (e.g. facility:12); default: all.")
+@clean_errors
+def verify_audit(stream: str | None) -> None:
+    """Check the audit trail's hash chains: every event's hash, the links between events,
+    missing seqs and each stream's head.
+
+    Exit status 0 when intact, 1 when tampering was found, 2 on a usage error.
+    """
+    from cers_app.core import audit_chain, db
+    from cers_app.core.cli_errors import fail
+
+    if stream is not None and not db.run(audit_chain.stream_exists, stream):
+        fail(f"no audit stream is named {stream!r}.")
+    report = db.run(audit_chain.verify, stream)
+    summary = f"Audit trail: {report.streams} stream(s), {report.events_checked} event(s) checked"
+    if stream is None:
+        summary += f", {report.unchained_legacy} unchained (before the chain began)"
+    click.echo(summary + ".")
+    if report.intact:
+        click.echo("Intact: every chain verifies.")
+        return
+    click.echo(f"TAMPERING FOUND: {len(report.problems)} problem(s).")
+    for problem in report.problems:
+        click.echo(f"  {problem.line()}")
+    sys.exit(1)
+
+
 @cli.group()
 def chemicals() -> None:
     """Chemical library: seed, EHS list import, search."""
@@ -429,6 +457,17 @@ def _add_report_commands() -> None:
 
 
 _add_report_commands()
+
+
+def _add_operations_commands() -> None:
+    """backup, restore, check, maintenance and reset-training, which live in cers_app.ops."""
+    from cers_app.ops.commands import COMMANDS as OPERATIONS
+
+    for command in OPERATIONS:
+        cli.add_command(command)
+
+
+_add_operations_commands()
 
 
 def main() -> None:

@@ -14,9 +14,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from reflex_base.config import get_config
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -34,7 +32,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cers_app.access import identity
 from cers_app.accounts import sessions
 from cers_app.core import clock, db, routes, storage
+from cers_app.core.error_reports import ErrorReference
 from cers_app.core.errors import DomainError
+from cers_app.core.origins import OriginCheck, foreign_origin
 from cers_app.core.permissions import Actor, Permission, Portal
 from cers_app.core.settings import get_settings
 from cers_app.inventory import http_routes as inventory_http
@@ -70,10 +70,8 @@ def client_ip(request: Request) -> str:
 
 
 def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    if not origin:
-        return True
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    # OriginCheck already refused these for the whole app; routes keep their own check too.
+    return foreign_origin(request.scope) is None
 
 
 def _home_url(opened_portal: Portal, actor: Actor | None) -> str:
@@ -134,22 +132,25 @@ async def sign_out(request: Request) -> Response:
             db.run, sessions.sign_out, actor.session_id, actor.user_id, client_ip(request)
         )
     response = RedirectResponse(routes.with_query(routes.LANDING, signed_out="1"), 303)
-    response.delete_cookie(identity.SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(
+        identity.SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=get_settings().uses_https or request.url.scheme == "https",
+    )
     return response
 
 
 async def health(request: Request) -> Response:
-    """Liveness plus a database round trip; 503 when the database does not answer."""
+    """A database round trip and, when configured, a Redis PING; 503 naming what failed."""
+    from cers_app.ops.health import probe
 
-    def ping(session) -> None:
-        session.execute(sa.text("SELECT 1"))
-
-    try:
-        await asyncio.to_thread(db.run, ping)
-    except (sa.exc.SQLAlchemyError, OSError) as exc:
-        log.warning("health check failed: %s", exc)
-        return JSONResponse({"status": "error", "database": "unreachable"}, 503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+    parts = await asyncio.to_thread(probe)
+    healthy = all(state in ("ok", "not configured") for state in parts.values())
+    if not healthy:
+        log.warning("health check failed: %s", parts)
+    return JSONResponse({"status": "ok" if healthy else "error", **parts}, 200 if healthy else 503)
 
 
 async def outbox_index(request: Request) -> Response:
@@ -340,5 +341,7 @@ def build_api() -> Starlette:
             Route(path, _enforce(policy, endpoint), methods=methods)
             for path, (endpoint, methods, policy) in POLICIES.items()
         ],
-        middleware=[Middleware(BodySizeLimit)],
+        # Outermost first: a cross-site request is refused before its size is even looked at,
+        # and a route that raises answers with a reference instead of its traceback.
+        middleware=[Middleware(OriginCheck), Middleware(BodySizeLimit), Middleware(ErrorReference)],
     )

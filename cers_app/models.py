@@ -45,6 +45,7 @@ from cers_app.inventory.models import (  # noqa: F401
     InventoryItem,
     InventorySettings,
 )
+from cers_app.ops.maintenance import SiteMode  # noqa: F401
 from cers_app.organizations.models import (  # noqa: F401
     Organization,
     OrgInvitation,

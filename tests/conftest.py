@@ -21,6 +21,9 @@ from sqlmodel import SQLModel  # noqa: E402
 import cers_app.models  # noqa: E402, F401
 from cers_app.core import clock, db, migrations  # noqa: E402
 from cers_app.core.settings import normalise_database_url, reload_settings  # noqa: E402
+from tests import audit_hook  # noqa: E402
+
+audit_hook.install()
 
 FROZEN_NOW = dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC)
 BACKENDS = ["sqlite", "postgresql"]
@@ -34,7 +37,8 @@ def _worker() -> str:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to head once per run; each test gets a copy."""
     path = tmp_path_factory.mktemp("template") / "template.db"
-    migrations.upgrade(f"sqlite:///{path}")
+    with audit_hook.exempt("migrations build the schema"):
+        migrations.upgrade(f"sqlite:///{path}")
     db.dispose_engines()
     return path
 
@@ -66,7 +70,8 @@ def postgres_schema_url() -> Iterator[str]:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base else "?"
     url = normalise_database_url(f"{base}{separator}options=-csearch_path%3D{schema}")
-    migrations.upgrade(url)
+    with audit_hook.exempt("migrations build the schema"):
+        migrations.upgrade(url)
     db.dispose_engines()
     yield url
     db.dispose_engines()
@@ -84,7 +89,7 @@ def _truncate_all(url: str) -> None:
     """
     tables = SQLModel.metadata.sorted_tables
     engine = db.get_engine(url)
-    with engine.begin() as connection:
+    with audit_hook.exempt("emptying the test database"), engine.begin() as connection:
         for table in reversed(tables):
             connection.execute(table.delete())
         for table in tables:
@@ -124,6 +129,19 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     yield
     clock.set_now(None)
     reload_settings()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "audit_exempt(reason): the test writes audited rows without audit events"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _audit_hook(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test when a transaction changes an audited table without an audit event."""
+    with audit_hook.active(request.node):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import reflex as rx
 
 from cers_app.access.state import SignInState
 from cers_app.core import routes
-from cers_app.ui.forms import submit_button, text_field
+from cers_app.ops.training import ACKNOWLEDGMENT
+from cers_app.ui.forms import checkbox_field, submit_button, text_field
 from cers_app.ui.layout import PageSpec, card, narrow, page_title, shell, small_link
 from cers_app.ui.native import leave_for
 
@@ -64,6 +65,12 @@ def _sign_in_password_form() -> rx.Component:
                 type="password",
                 autocomplete="current-password",
                 auto_focus=True,
+            ),
+            rx.cond(
+                SignInState.training,
+                checkbox_field(
+                    ACKNOWLEDGMENT, "acknowledge", SignInState.errors, id="signin-acknowledge"
+                ),
             ),
             submit_button("Sign In", id="signin-submit"),
             spacing="3",

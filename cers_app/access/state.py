@@ -11,6 +11,7 @@ from cers_app.accounts import sessions
 from cers_app.core import db, routes
 from cers_app.core.errors import DomainError
 from cers_app.core.permissions import Portal, public
+from cers_app.ops import training
 from cers_app.ui.feedback import field_errors, form_values, toast_for
 
 
@@ -25,6 +26,7 @@ class SignInState(rx.State):
     errors: dict[str, str] = {}
     exchange_url: str = ""
     _exchange_sid: str = ""
+    training: bool = False
 
     @rx.var(cache=False)
     def leave_url(self) -> str:
@@ -52,6 +54,7 @@ class SignInState(rx.State):
         self.portal = wanted if wanted in {p.value for p in Portal} else Portal.BUSINESS.value
         self.step, self.phrase, self.errors, self.exchange_url = "username", "", {}, ""
         self._exchange_sid = ""
+        self.training = training.active()
         notices = {
             "expired": "Your sign-in took too long or was already used. Please sign in again.",
             "activated": "Your account is active. Sign in to continue.",
@@ -83,7 +86,8 @@ class SignInState(rx.State):
         if self.step != "password" or not self.username:
             self.step = "username"
             return rx.toast.error("Enter your username first.")
-        password = form_values(form_data, "password")["password"]
+        values = form_values(form_data, "password", "acknowledge")
+        password = values["password"]
         try:
             grant = await db.run_async(
                 sessions.check_password,
@@ -92,6 +96,7 @@ class SignInState(rx.State):
                 Portal(self.portal),
                 client_ip=self.router.session.client_ip or "unknown",
                 portal_check=identity.portal_refusal,
+                training_acknowledged=values["acknowledge"] == "on",
             )
         except DomainError as exc:
             self.errors = field_errors(exc) or {"password": exc.message}

@@ -140,8 +140,23 @@ def _send_activation(session: Session, user: User) -> None:
     )
 
 
+def _admit(session: Session, *counted: tuple[throttle.Limit, str]) -> None:
+    """Count this attempt against `counted` in a transaction of its own, which stays counted
+    even when the request is then refused; raises Throttled when a limit is reached."""
+    with throttle.counted_transaction(session, *(key for _limit, key in counted)):
+        throttle.admit(session, *counted)
+
+
+def _client_limit(limit: throttle.Limit, client_ip: str | None) -> tuple[throttle.Limit, str]:
+    return limit, limit.key(client_ip or "unknown")
+
+
 def register(session: Session, data: Registration, *, client_ip: str | None = None) -> int:
-    """Create a pending account and email its activation link. Returns the new user's id."""
+    """Create a pending account and email its activation link. Returns the new user's id.
+
+    Attempts are limited per client address (throttle.SIGN_UP_PER_CLIENT), refused ones too.
+    """
+    _admit(session, _client_limit(throttle.SIGN_UP_PER_CLIENT, client_ip))
     try:
         with transaction(session):
             email, errors = _validate_registration(data)
@@ -227,11 +242,24 @@ def _allow_account_email(session: Session, address: str) -> bool:
     return True
 
 
-def resend_activation(session: Session, username_or_email: str) -> None:
+def _admit_account_request(session: Session, name: str, client_ip: str | None) -> None:
+    """Limit requests for account emails per client and per address or username named."""
+    _admit(
+        session,
+        _client_limit(throttle.ACCOUNT_REQUESTS_PER_CLIENT, client_ip),
+        (throttle.ACCOUNT_REQUESTS_PER_NAME, throttle.ACCOUNT_REQUESTS_PER_NAME.key(name)),
+    )
+
+
+def resend_activation(
+    session: Session, username_or_email: str, *, client_ip: str | None = None
+) -> None:
     """Send a new activation link to a pending account. Silent when there is none."""
     wanted = username_or_email.strip()
     if not wanted or len(wanted) > 254:
         raise ValidationFailed({"who": "Enter your username or email address."})
+    name = wanted.casefold() if "@" in wanted else rules.username_key(wanted)
+    _admit_account_request(session, name, client_ip)
     with transaction(session):
         statement = select(User).where(User.status == UserStatus.PENDING.value)
         if "@" in wanted:
@@ -244,11 +272,12 @@ def resend_activation(session: Session, username_or_email: str) -> None:
             _send_activation(session, user)
 
 
-def remind_usernames(session: Session, email: str) -> None:
+def remind_usernames(session: Session, email: str, *, client_ip: str | None = None) -> None:
     """Email the usernames registered to `email`. Silent when there are none."""
     address, error = rules.normalise_email(email)
     if error or address is None:
         raise ValidationFailed({"email": error or "Enter a valid email address."})
+    _admit_account_request(session, address.casefold(), client_ip)
     with transaction(session):
         users = session.exec(
             select(User)
@@ -267,11 +296,14 @@ def remind_usernames(session: Session, email: str) -> None:
         )
 
 
-def request_password_reset(session: Session, username: str) -> None:
+def request_password_reset(
+    session: Session, username: str, *, client_ip: str | None = None
+) -> None:
     """Email a reset link to the account's address. Silent when the username is unknown."""
     error = rules.check_username(username)
     if error:
         raise ValidationFailed({"username": error})
+    _admit_account_request(session, rules.username_key(username), client_ip)
     with transaction(session):
         user = session.exec(
             select(User).where(User.username_key == rules.username_key(username))

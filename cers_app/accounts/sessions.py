@@ -25,6 +25,7 @@ from cers_app.core.passwords import burn_verify, hash_secret, needs_rehash, veri
 from cers_app.core.permissions import Portal
 from cers_app.core.settings import get_settings
 from cers_app.core.tokens import hash_token, keyed_hash, new_token
+from cers_app.ops import training
 
 WRONG_PASSWORD = "The username or password is not correct."
 LAST_SEEN_EVERY = dt.timedelta(minutes=1)
@@ -67,16 +68,20 @@ def check_password(
     *,
     client_ip: str,
     portal_check: PortalCheck,
+    training_acknowledged: bool = False,
 ) -> SignInGrant:
     """Step two: verify the password and grant a sign-in token, or refuse with a reason.
 
-    Locks (username, client address) after 5 wrong passwords for 15 minutes and the username
-    after 20 wrong passwords from anywhere within an hour. Unknown usernames are treated
-    exactly like wrong passwords, in messages and in timing.
+    Locks (username, client address) after 5 wrong passwords for 15 minutes, the username
+    after 20 wrong passwords from anywhere within an hour, and the client address after 50
+    wrong passwords for any usernames within an hour. Unknown usernames are treated exactly
+    like wrong passwords, in messages and in timing.
     """
     error = rules.check_username(username)
     if error:
         raise ValidationFailed({"username": error})
+    # A training site's sign-in needs the "data is public and not kept" box ticked.
+    training.require_acknowledgment(training_acknowledged)
     if not password:
         raise ValidationFailed({"password": "Enter your password."})
     if len(password) > MAX_PASSWORD_INPUT:
@@ -84,10 +89,12 @@ def check_password(
     name_key = rules.username_key(username)
     client_key = throttle.SIGN_IN_PER_CLIENT.key(name_key, client_ip)
     account_key = throttle.SIGN_IN_PER_ACCOUNT.key(name_key)
+    address_key = throttle.SIGN_IN_PER_ADDRESS.key(client_ip)
     refusal: str | None = None
-    with throttle.counted_transaction(session, client_key, account_key):
+    with throttle.counted_transaction(session, client_key, account_key, address_key):
         throttle.check(session, throttle.SIGN_IN_PER_CLIENT, client_key)
         throttle.check(session, throttle.SIGN_IN_PER_ACCOUNT, account_key)
+        throttle.check(session, throttle.SIGN_IN_PER_ADDRESS, address_key)
         user = session.exec(select(User).where(User.username_key == name_key)).first()
         if user is None:
             burn_verify(password)
@@ -97,6 +104,7 @@ def check_password(
         if not password_ok or user is None:
             throttle.hit(session, throttle.SIGN_IN_PER_CLIENT, client_key)
             throttle.hit(session, throttle.SIGN_IN_PER_ACCOUNT, account_key)
+            throttle.hit(session, throttle.SIGN_IN_PER_ADDRESS, address_key)
             if user is not None:
                 audit.record(
                     session,
@@ -130,6 +138,15 @@ def check_password(
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_secret(password)
                 session.add(user)
+                audit.record(
+                    session,
+                    actor_user_id=user.id,
+                    event=AuditEventType.USER_PASSWORD_CHANGED,
+                    subject_type="user",
+                    subject_id=user.id,
+                    after={"rehashed": True},
+                    client_ip=client_ip,
+                )
             token = account_tokens.issue(session, user.id, TokenPurpose.SIGN_IN, portal.value)
             return SignInGrant(token=token, portal=portal, user_id=user.id)
     raise ValidationFailed({"password": refusal or WRONG_PASSWORD})

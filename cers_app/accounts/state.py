@@ -104,7 +104,7 @@ class RequestFormState(rx.State):
 
     async def _send(self, fn: Any, value: str) -> Any:
         try:
-            await db.run_async(fn, value)
+            await db.run_async(fn, value, client_ip=self.router.session.client_ip or None)
         except DomainError as exc:
             self.errors = field_errors(exc)
             return toast_for(exc)

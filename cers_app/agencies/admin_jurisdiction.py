@@ -192,6 +192,7 @@ def add_rule(
             event=AuditEventType.JURISDICTION_RULE_ADDED,
             subject_type="agency",
             subject_id=target,
+            agency_id=target,
             after={"rule_id": rule.id, "element": element, "zip_code": zip_code, "city": city},
             client_ip=actor.client_ip,
         )
@@ -229,6 +230,7 @@ def remove_rule(session: Session, actor: Actor, agency_id: object, rule_id: obje
             event=AuditEventType.JURISDICTION_RULE_REMOVED,
             subject_type="agency",
             subject_id=holder,
+            agency_id=holder,
             before=before,
             client_ip=actor.client_ip,
         )
@@ -308,6 +310,7 @@ def import_rules(session: Session, actor: Actor, agency_id: object, text: object
                 event=AuditEventType.JURISDICTION_LOADED,
                 subject_type="agency",
                 subject_id=holder,
+                agency_id=holder,
                 before={"rules": before[holder]},
                 after={"rules": after[holder], "added": added, "removed": 0, "replace": False},
                 client_ip=actor.client_ip,

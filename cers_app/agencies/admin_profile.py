@@ -189,6 +189,7 @@ def save_profile(
                 event=AuditEventType.AGENCY_PROFILE_CHANGED,
                 subject_type="agency",
                 subject_id=agency.id or 0,
+                agency_id=agency.id,
                 before=before,
                 after=after,
                 client_ip=actor.client_ip,
@@ -258,6 +259,7 @@ def add_contact(
             event=AuditEventType.AGENCY_CONTACT_ADDED,
             subject_type="agency_contact",
             subject_id=contact.id or 0,
+            agency_id=agency.id,
             after={"agency_id": agency.id, **values},
             client_ip=actor.client_ip,
         )
@@ -295,6 +297,7 @@ def save_contact(
                 event=AuditEventType.AGENCY_CONTACT_CHANGED,
                 subject_type="agency_contact",
                 subject_id=contact.id or 0,
+                agency_id=agency.id,
                 before=before,
                 after=after,
                 client_ip=actor.client_ip,
@@ -318,6 +321,7 @@ def remove_contact(
             event=AuditEventType.AGENCY_CONTACT_REMOVED,
             subject_type="agency_contact",
             subject_id=contact_id if isinstance(contact_id, int) else 0,
+            agency_id=agency.id,
             before=before,
             client_ip=actor.client_ip,
         )

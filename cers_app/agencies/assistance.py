@@ -211,6 +211,7 @@ def send_request(
             event=AuditEventType.ASSISTANCE_REQUESTED,
             subject_type="assistance_request",
             subject_id=request.id or 0,
+            agency_id=agency.id,
             after={
                 "agency_id": agency.id,
                 "topic": clean.topic,

@@ -57,6 +57,7 @@ def _seed(session: Session, code: int) -> None:
                 event=AuditEventType.AGENCY_ELEMENT_SETTING_CHANGED,
                 subject_type="agency",
                 subject_id=agency.id,
+                agency_id=agency.id,
                 after={"element": HMI, "local_requirements": HMI_REQUIREMENTS},
             )
         names = set(
@@ -76,6 +77,7 @@ def _seed(session: Session, code: int) -> None:
                 event=AuditEventType.AGENCY_CONTACT_ADDED,
                 subject_type="agency_contact",
                 subject_id=row.id or 0,
+                agency_id=agency.id,
                 after={"agency_id": agency.id, **contact, "public": True},
             )
 

@@ -51,6 +51,7 @@ def _ensure(session: Session, agency_code: int, user_id: int) -> int:
             event=AuditEventType.SITE_NOTICE_SAVED,
             subject_type="site_notice",
             subject_id=notice.id or 0,
+            agency_id=notice.agency_id,
             after=_snapshot(notice),
         )
         return notice.id or 0

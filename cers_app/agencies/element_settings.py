@@ -200,6 +200,7 @@ def save_element_setting(
             event=AuditEventType.AGENCY_ELEMENT_SETTING_CHANGED,
             subject_type="agency",
             subject_id=agency.id,
+            agency_id=agency.id,
             before={"element": element, **changed_before},
             after={"element": element, "version": stored.version, **changed_after},
             client_ip=actor.client_ip,

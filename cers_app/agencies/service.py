@@ -100,6 +100,7 @@ def create_agency(
             event=AuditEventType.AGENCY_CREATED,
             subject_type="agency",
             subject_id=agency.id,
+            agency_id=agency.id,
             after={"code": code, "name": agency.name, "county": county, "kind": kind},
         )
         return agency.id
@@ -142,6 +143,7 @@ def set_member_role(
                 event=AuditEventType.AGENCY_MEMBER_ADDED,
                 subject_type="agency_member",
                 subject_id=member.id or 0,
+                agency_id=agency_id,
                 after={"agency_id": agency_id, "user_id": user_id, "role": role},
             )
         elif member.role != role or not member.active:
@@ -154,6 +156,7 @@ def set_member_role(
                 event=AuditEventType.AGENCY_MEMBER_ROLE_CHANGED,
                 subject_type="agency_member",
                 subject_id=member.id or 0,
+                agency_id=agency_id,
                 before=before,
                 after={"role": role, "active": True},
             )
@@ -358,6 +361,7 @@ def load_agencies(
                     event=AuditEventType.AGENCY_CREATED,
                     subject_type="agency",
                     subject_id=agency.id or 0,
+                    agency_id=agency.id,
                     after={"code": record.code, **wanted},
                 )
                 continue
@@ -375,6 +379,7 @@ def load_agencies(
                 event=AuditEventType.AGENCY_CHANGED,
                 subject_type="agency",
                 subject_id=agency.id or 0,
+                agency_id=agency.id,
                 before=before,
                 after=after,
             )
@@ -443,6 +448,7 @@ def add_agency_contact(
             event=AuditEventType.AGENCY_CHANGED,
             subject_type="agency",
             subject_id=agency_id,
+            agency_id=agency_id,
             after={
                 "contact_added": {"id": contact.id, "name": name, "title": title, "public": public}
             },
@@ -584,6 +590,7 @@ def load_jurisdictions(
                 event=AuditEventType.JURISDICTION_LOADED,
                 subject_type="agency",
                 subject_id=agency_id,
+                agency_id=agency_id,
                 before={"rules": before[agency_id]},
                 after={
                     "rules": after[agency_id],

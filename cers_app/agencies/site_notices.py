@@ -238,6 +238,7 @@ def save_notice(
             event=AuditEventType.SITE_NOTICE_SAVED,
             subject_type="site_notice",
             subject_id=notice.id or 0,
+            agency_id=notice.agency_id,
             before=before,
             after=_snapshot(notice),
             client_ip=actor.client_ip,
@@ -257,6 +258,7 @@ def remove_notice(session: Session, actor: Actor, notice_id: object) -> None:
             event=AuditEventType.SITE_NOTICE_REMOVED,
             subject_type="site_notice",
             subject_id=notice_id,  # type: ignore[arg-type]
+            agency_id=notice.agency_id,
             before=before,
             client_ip=actor.client_ip,
         )

@@ -7,9 +7,11 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel
 
-from cers_app.core import clock
+from cers_app.core import audit_chain, clock
 from cers_app.core.db import UTCDateTime
 
 
@@ -111,6 +113,9 @@ class AuditEventType(StrEnum):
     ASSISTANCE_REQUESTED = "ASSISTANCE_REQUESTED"
     ASSISTANCE_UPDATED = "ASSISTANCE_UPDATED"
     ASSISTANCE_FORWARDED = "ASSISTANCE_FORWARDED"
+    # Operations (issue 13)
+    MAINTENANCE_MODE_CHANGED = "MAINTENANCE_MODE_CHANGED"
+    TRAINING_DATA_RESET = "TRAINING_DATA_RESET"
 
 
 class AuditEvent(SQLModel, table=True):
@@ -134,6 +139,31 @@ class AuditEvent(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     client_ip: str | None = Field(default=None, max_length=64)
+    # Where the event belongs, so a trail can be read per facility, business or agency.
+    # Plain ids (no foreign keys): a merged or deleted facility keeps its history.
+    facility_id: int | None = Field(default=None)
+    organization_id: int | None = Field(default=None, index=True)
+    agency_id: int | None = Field(default=None, index=True)
+    # Tamper evidence: each event is chained to the previous event of its stream.
+    stream: str | None = Field(default=None, max_length=80)
+    seq: int | None = Field(default=None)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
+
+    __table_args__ = (
+        sa.UniqueConstraint("stream", "seq", name="uq_audit_event_stream_seq"),
+        sa.Index("ix_audit_event_facility_at", "facility_id", "at"),
+    )
+
+
+class AuditStreamHead(SQLModel, table=True):
+    """The last link of each audit stream; its row lock orders the writers of one stream only."""
+
+    __tablename__ = "audit_stream_head"
+
+    stream: str = Field(primary_key=True, max_length=80)
+    seq: int = Field(default=0)
+    hash: str = Field(max_length=64)
 
 
 def record(
@@ -146,20 +176,79 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     client_ip: str | None = None,
+    facility_id: int | None = None,
+    organization_id: int | None = None,
+    agency_id: int | None = None,
 ) -> AuditEvent:
-    """Add one audit row to the caller's transaction."""
-    row = AuditEvent(
-        at=clock.now(),
-        event=event.value,
-        actor_user_id=actor_user_id,
+    """Add one audit row to the caller's transaction, chained to the last event of its stream.
+
+    `facility_id`, `organization_id` and `agency_id` say whose trail the event belongs to, and
+    so which stream it joins (`audit_chain.stream_for`). The stream's head row is locked until
+    the caller's transaction ends: writers of one stream take turns, other streams never wait.
+    """
+    fields: dict[str, Any] = {
+        "at": clock.now(),
+        "event": event.value,
+        "actor_user_id": actor_user_id,
+        "subject_type": subject_type,
+        "subject_id": str(subject_id),
+        # Stored as they read back, so the hash over them holds after the round trip.
+        "before": audit_chain.as_stored(before),
+        "after": audit_chain.as_stored(after),
+        "client_ip": client_ip,
+        "facility_id": facility_id,
+        "organization_id": organization_id,
+        "agency_id": agency_id,
+    }
+    fields["stream"] = audit_chain.stream_for(
+        facility_id=facility_id,
+        organization_id=organization_id,
+        agency_id=agency_id,
         subject_type=subject_type,
-        subject_id=str(subject_id),
-        before=before,
-        after=after,
-        client_ip=client_ip,
+        subject_id=fields["subject_id"],
     )
+    fields["seq"], fields["prev_hash"], fields["hash"] = _chain(session, fields)
+    row = AuditEvent(**fields)
     session.add(row)
     return row
+
+
+_HEAD = AuditStreamHead.__table__
+_HEAD_CREATE = {
+    dialect: insert(_HEAD)
+    .values(stream=sa.bindparam("name"), seq=0, hash=audit_chain.GENESIS)
+    .on_conflict_do_nothing(index_elements=[_HEAD.c.stream])
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_HEAD_READ = (
+    sa.select(_HEAD.c.seq, _HEAD.c.hash)
+    .where(_HEAD.c.stream == sa.bindparam("name"))
+    .with_for_update()
+)
+_HEAD_MOVE = (
+    sa.update(_HEAD)
+    .where(_HEAD.c.stream == sa.bindparam("name"))
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+)
+
+
+def _chain(session: Session, fields: dict[str, Any]) -> tuple[int, str, str]:
+    """The (seq, prev_hash, hash) of the event `fields` describe; moves its stream's head.
+
+    Insert-if-missing first: on PostgreSQL the head row then exists to be locked (FOR UPDATE
+    waits for the stream's other writer until its transaction ends); on SQLite the insert
+    takes the database's write lock before the head is read, so no other writer can read the
+    same head meanwhile. Statements go to the session's connection, in the caller's
+    transaction, and do not flush the caller's pending rows.
+    """
+    connection = session.connection()
+    stream = fields["stream"]
+    connection.execute(_HEAD_CREATE[connection.dialect.name], {"name": stream})
+    last_seq, last_hash = connection.execute(_HEAD_READ, {"name": stream}).one()
+    seq = last_seq + 1
+    digest = audit_chain.event_hash(last_hash, **{**fields, "seq": seq})
+    connection.execute(_HEAD_MOVE, {"name": stream, "new_seq": seq, "new_hash": digest})
+    return seq, last_hash, digest
 
 
 def changed_fields(

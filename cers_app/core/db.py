@@ -28,6 +28,7 @@ T = TypeVar("T")
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 _AFTER_COMMIT = "cers_after_commit"
+_BEFORE_COMMIT = "cers_before_commit"
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -94,6 +95,34 @@ def new_session() -> Session:
     return Session(get_engine(), expire_on_commit=False)
 
 
+def write_lock(session: Session) -> None:
+    """On SQLite, take the database's one write lock now, for the rest of the transaction.
+
+    Why: pysqlite begins a transaction only at the first write and SQLite ignores FOR
+    UPDATE, so a row read and checked before that (a version, a draft's status) could be
+    changed by another writer before this one writes, and two saves of one version would
+    both succeed. After BEGIN IMMEDIATE (which waits up to the busy timeout) every read sees
+    the latest data and no other writer can commit until this transaction ends. Nothing on
+    PostgreSQL, where the caller locks its rows FOR UPDATE. Re-read rows loaded before it.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def before_commit(session: Session, key: object, check: Callable[[], None]) -> bool:
+    """Run `check()` as the last step of the current `transaction` before it commits (once
+    per `key`); if it raises, nothing of the transaction is kept. Returns False, and does
+    nothing, outside `transaction` (a read without one has nothing to commit)."""
+    checks = session.info.get(_BEFORE_COMMIT)
+    if checks is None:
+        return False
+    checks.setdefault(key, check)
+    return True
+
+
 def on_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once the current transaction of `session` commits (never on rollback)."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
@@ -112,11 +141,16 @@ def transaction(session: Session) -> Iterator[Session]:
             "and do not nest"
         )
     session.info[_AFTER_COMMIT] = []
+    session.info[_BEFORE_COMMIT] = {}
     try:
         with session.begin():
             yield session
+            checks = session.info.pop(_BEFORE_COMMIT, {})
+            for check in checks.values():
+                check()
     except BaseException:
         session.info.pop(_AFTER_COMMIT, None)
+        session.info.pop(_BEFORE_COMMIT, None)
         raise
     callbacks = session.info.pop(_AFTER_COMMIT, [])
     for callback in callbacks:

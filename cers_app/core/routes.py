@@ -79,6 +79,11 @@ FACILITY_ELEMENT_RECORDS = "/facilities/element-records"
 FACILITY_ELEMENT_RECORD = "/facilities/element-record"
 BUSINESS_REQUESTS = "/business/requests"
 ARCHIVED_FACILITIES = "/business/archived"
+# History (the audit trail) of one facility (?id=) and of the whole business, for its Lead
+# User; and of one facility in the agency's reach (?id=), for Reviewers and Agency Admins
+FACILITY_HISTORY = "/facilities/history"
+BUSINESS_HISTORY = "/business/history"
+REGULATOR_FACILITY_HISTORY = "/regulator/facility/history"
 
 # HTTP routes served by Starlette next to the Reflex app
 AUTH_SESSION = "/auth/session"

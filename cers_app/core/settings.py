@@ -15,6 +15,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "sqlite:///data/opencers.db"
 PLACEHOLDER_SECRET = "change-me-in-production"
+# Settings may also come from this file (KEY=value lines); the environment wins over it.
+ENV_FILE = PROJECT_ROOT / ".env"
 
 
 def normalise_database_url(url: str) -> str:
@@ -66,6 +68,11 @@ def parse_clamd_address(text: str) -> ClamdAddress:
     )
 
 
+def _redis_url_from_env() -> str | None:
+    # Reflex's own variable names the same Redis the state manager uses.
+    return os.environ.get("REDIS_URL") or os.environ.get("REFLEX_REDIS_URL") or None
+
+
 def _database_url_from_env() -> str:
     # One place decides the URL: CERS_DATABASE_URL, else Reflex's own variable, else SQLite.
     url = os.environ.get("CERS_DATABASE_URL") or os.environ.get("REFLEX_DB_URL")
@@ -75,12 +82,17 @@ def _database_url_from_env() -> str:
 class Settings(BaseSettings):
     """Every setting of OpenCERS. README lists them with their defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="CERS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="CERS_", extra="ignore", env_file=ENV_FILE, env_file_encoding="utf-8"
+    )
 
     env: Literal["development", "production", "test"] = "production"
     database_url: str = Field(default_factory=_database_url_from_env)
     secret_key: str = PLACEHOLDER_SECRET
     base_url: str = "http://localhost:3000"
+    # Further origins (comma-separated) whose pages may post to the app and open its websocket,
+    # besides the base URL's own: for a site also reached under a second name.
+    allowed_origins: str = ""
     data_dir: Path = PROJECT_ROOT / "data"
     agency_time_zone: str = "America/Los_Angeles"
 
@@ -104,6 +116,13 @@ class Settings(BaseSettings):
     # The ClamAV daemon that scans uploaded documents (unset: documents are not scanned).
     clamd_address: str | None = None
     clamd_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+
+    # Redis shared by the workers (CERS_REDIS_URL, else REDIS_URL or REFLEX_REDIS_URL).
+    redis_url: str | None = Field(default_factory=_redis_url_from_env)
+    # A public training site: a banner on every page, an acknowledgment at sign-in.
+    training_mode: bool = False
+    # Every change refused, reading and sign-in kept (also switched by `maintenance on`).
+    maintenance_mode: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

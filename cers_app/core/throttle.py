@@ -52,6 +52,22 @@ SIGN_IN_PER_ACCOUNT = Limit("sign_in_account", 20, dt.timedelta(hours=1), "faile
 RESET_ANSWER = Limit("reset_answer", 5, dt.timedelta(minutes=15), "wrong answers")
 # At most 3 account emails (activation resend, username reminder, reset link) per address an hour.
 ACCOUNT_EMAILS = Limit("account_email", 3, dt.timedelta(hours=1), "emails requested")
+# One client address spraying passwords over many usernames: 50 wrong passwords within an hour,
+# whatever the usernames, shut that address out of signing in for an hour.
+SIGN_IN_PER_ADDRESS = Limit("sign_in_address", 50, dt.timedelta(hours=1), "failed sign-ins")
+# Requests for account emails (resend activation, forgotten username, forgotten password):
+# 10 an hour from one client address, and 3 an hour naming one email address or username.
+# Both count every request, whether or not an account matched, so being limited tells nothing
+# about which accounts exist.
+ACCOUNT_REQUESTS_PER_CLIENT = Limit(
+    "account_request_client", 10, dt.timedelta(hours=1), "requests for account emails"
+)
+ACCOUNT_REQUESTS_PER_NAME = Limit(
+    "account_request_name", 3, dt.timedelta(hours=1), "requests for this account"
+)
+# Sign-up attempts from one client address, accepted or refused (a refusal can tell that a
+# username is taken): 20 an hour.
+SIGN_UP_PER_CLIENT = Limit("sign_up_client", 20, dt.timedelta(hours=1), "sign-up attempts")
 
 
 def _recent(session: Session, limit: Limit, key: str) -> list[dt.datetime]:
@@ -93,6 +109,18 @@ def hit(session: Session, limit: Limit, key: str) -> None:
     # Keep the table small: hits older than a day no longer matter to any limit.
     cutoff = clock.now() - dt.timedelta(days=1)
     session.exec(delete(ThrottleHit).where(col(ThrottleHit.at) < cutoff))
+
+
+def admit(session: Session, *counted: tuple[Limit, str]) -> None:
+    """Raise Throttled if any (limit, key) is shut; otherwise count one hit on each.
+
+    For limits on every attempt, not only failed ones; run it in a `counted_transaction`
+    over the same keys so that parallel requests cannot all slip under the limit.
+    """
+    for limit, key in counted:
+        check(session, limit, key)
+    for limit, key in counted:
+        hit(session, limit, key)
 
 
 def clear(session: Session, limit: Limit, key: str) -> None:

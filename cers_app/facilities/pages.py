@@ -958,6 +958,15 @@ def facility_page() -> rx.Component:
         ),
         annual_card(),
         print_card(BusinessPrintState),
+        rx.cond(
+            FacilityPageState.can_read_history,
+            rx.link(
+                "History: who changed what",
+                href=routes.FACILITY_HISTORY + "?id=" + FacilityPageState.facility["id"],
+                size="2",
+                id="facility-history",
+            ),
+        ),
         small_link("Back to home", routes.BUSINESS_HOME, "facility-home"),
     )
     return shell(rx.cond(ready, body, rx.spinner()))

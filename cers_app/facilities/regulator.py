@@ -99,6 +99,9 @@ def change_element_agency(
             event=AuditEventType.FACILITY_REGULATOR_CHANGED,
             subject_type="facility",
             subject_id=facility.id,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
+            agency_id=target.id,
             before=before,
             after={
                 "element": element,

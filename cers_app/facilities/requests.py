@@ -188,6 +188,9 @@ def _file(
         event=AuditEventType.FACILITY_REQUESTED,
         subject_type="facility_request",
         subject_id=request.id or 0,
+        facility_id=facility.id,
+        organization_id=organization_id,
+        agency_id=request.agency_id,
         after={
             "kind": kind.value,
             "facility_id": facility.id,
@@ -310,6 +313,8 @@ def move_facility(
         event=AuditEventType.FACILITY_TRANSFERRED,
         subject_type="facility",
         subject_id=facility.id,
+        facility_id=facility.id,
+        organization_id=old.id,
         before={"organization_id": old.id},
         after={"organization_id": new.id, **(details or {})},
     )
@@ -544,6 +549,8 @@ def merge_facility(
         event=AuditEventType.FACILITY_MERGED,
         subject_type="facility",
         subject_id=facility.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
         after={"merged_into_cers_id": survivor.cers_id, **(details or {})},
     )
 
@@ -577,6 +584,8 @@ def delete_facility(
         event=AuditEventType.FACILITY_DELETED,
         subject_type="facility",
         subject_id=facility.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
         after=details or None,
     )
     if tell_business:
@@ -647,6 +656,9 @@ def decide(
                 event=AuditEventType.FACILITY_REQUEST_DECIDED,
                 subject_type="facility_request",
                 subject_id=request.id or 0,
+                facility_id=request.facility_id,
+                organization_id=request.organization_id,
+                agency_id=request.agency_id,
                 after={"approved": approve, "comment": comment},
                 client_ip=actor.client_ip,
             )
@@ -699,6 +711,9 @@ def withdraw(session: Session, actor: Actor, request_id: object) -> None:
             event=AuditEventType.FACILITY_REQUEST_WITHDRAWN,
             subject_type="facility_request",
             subject_id=request.id or 0,
+            facility_id=request.facility_id,
+            organization_id=request.organization_id,
+            agency_id=request.agency_id,
         )
 
 

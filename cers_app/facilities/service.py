@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, or_, select
 from cers_app.agencies.jurisdiction import regulators_for, uncovered_message
 from cers_app.agencies.models import Agency
 from cers_app.agencies.service import notification_addresses
-from cers_app.core import audit, clock, idempotency
+from cers_app.core import audit, clock, db, idempotency
 from cers_app.core.audit import AuditEventType
 from cers_app.core.codes import (
     ALWAYS_REQUIRED,
@@ -309,6 +309,8 @@ def create_facility(
             event=AuditEventType.FACILITY_CREATED,
             subject_type="facility",
             subject_id=facility.id,
+            facility_id=facility.id,
+            organization_id=organization.id,
             after={"cers_id": cers_id, "organization_id": organization.id, **_site_data(checked)},
             client_ip=actor.client_ip,
         )
@@ -413,7 +415,23 @@ def _facility_information_draft(
     # Imported here: submittals builds on this module (it starts drafts of every element).
     from cers_app.submittals import drafts
 
-    drafts.fill(session, actor, previous, draft)
+    copied = drafts.fill(session, actor, previous, draft)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        event=AuditEventType.ELEMENT_DRAFT_STARTED,
+        subject_type="element_version",
+        subject_id=draft.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
+        after={
+            "facility_id": facility.id,
+            "element": FACILITY_INFORMATION,
+            "from_version_id": previous.id if previous else None,
+            "rows": copied,
+        },
+        client_ip=actor.client_ip,
+    )
     return draft
 
 
@@ -439,6 +457,9 @@ def facility_information(session: Session, actor: Actor, facility_id: object) ->
 
 def _editable(session: Session, actor: Actor, facility: Facility, version: int) -> ElementVersion:
     draft = _facility_information_draft(session, actor, facility)
+    # Locked and read afresh: two saves of one version must not both pass the check below.
+    db.write_lock(session)
+    session.refresh(draft, with_for_update=True)
     if draft.status != DRAFT:  # defensive: submitted versions never change
         raise Conflict(SUBMITTED_UNCHANGEABLE)
     if draft.version != version:
@@ -486,6 +507,8 @@ def _notify_not_applicable(
         event=AuditEventType.ELEMENTS_MADE_NOT_APPLICABLE_BY_BUSINESS,
         subject_type="facility",
         subject_id=facility.id,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
         after={"cers_id": facility.cers_id, "elements": elements},
         client_ip=actor.client_ip,
     )
@@ -570,26 +593,30 @@ def store_in_draft(
     **details: Any,
 ) -> None:
     """Merge `values` into the draft's form `key`, count a new draft version and audit the
-    fields that changed (with `details`). Inside the caller's transaction."""
+    fields that changed (with `details`); nothing when no field changed. Inside the caller's
+    transaction."""
     data = draft.data or {}
     before = dict(data.get(key) or {})
     merged = {**before, **values}
+    changed_before, changed_after = audit.changed_fields(before, merged)
+    if not changed_after:
+        return  # saved again as it was: not a change, so neither a new version nor an event
     draft.data = {**data, key: merged}
     draft.version += 1
     draft.updated_at = clock.now()
     session.add(draft)
-    changed_before, changed_after = audit.changed_fields(before, merged)
-    if changed_after:
-        audit.record(
-            session,
-            actor_user_id=actor.user_id,
-            event=event,
-            subject_type="element_version",
-            subject_id=draft.id or 0,
-            before=changed_before,
-            after={**details, **changed_after},
-            client_ip=actor.client_ip,
-        )
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        event=event,
+        subject_type="element_version",
+        subject_id=draft.id or 0,
+        facility_id=draft.facility_id,
+        organization_id=draft.organization_id,
+        before=changed_before,
+        after={**details, **changed_after},
+        client_ip=actor.client_ip,
+    )
 
 
 def _notify_no_regulated_activities(session: Session, actor: Actor, facility: Facility) -> None:
@@ -601,6 +628,9 @@ def _notify_no_regulated_activities(session: Session, actor: Actor, facility: Fa
         event=AuditEventType.FACILITY_NO_REGULATED_ACTIVITIES,
         subject_type="facility",
         subject_id=facility.id,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
+        agency_id=slot.agency_id,
         after={"cers_id": facility.cers_id},
         client_ip=actor.client_ip,
     )

@@ -481,6 +481,7 @@ class FacilityPageState(rx.State):
     can_manage: bool = False
     can_submit: bool = False
     can_discard: bool = False
+    can_read_history: bool = False
     has_drafts: bool = False
     no_regulated: bool = False
 
@@ -521,6 +522,7 @@ class FacilityPageState(rx.State):
         self.can_discard = OrgAction.DISCARD_DRAFT.value in view.actions
         self.can_edit = OrgAction.EDIT_DRAFT.value in view.actions
         self.can_manage = bool(set(view.actions) & MANAGE_ACTIONS)
+        self.can_read_history = OrgAction.READ_HISTORY.value in view.actions
         self.no_regulated = view.no_regulated_activities
         self.loaded = True
 
@@ -529,7 +531,7 @@ class FacilityPageState(rx.State):
     async def load(self) -> Any:
         self.loaded, self.facility, self.elements = False, {}, []
         self.can_edit = self.can_manage = self.can_submit = self.can_discard = False
-        self.has_drafts = False
+        self.has_drafts = self.can_read_history = False
         facility_id = page_number(self.router.url.query_parameters.get("id", ""))
         try:
             view = await db.run_async(service.get_facility, handler_actor(), facility_id)

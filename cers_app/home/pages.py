@@ -48,6 +48,10 @@ def _business_card() -> rx.Component:
                 BusinessHomeState.can_edit_organization,
                 _menu_link("Edit Organization", routes.EDIT_ORGANIZATION, "home-edit-organization"),
             ),
+            rx.cond(
+                BusinessHomeState.can_read_history,
+                _menu_link("Business History", routes.BUSINESS_HISTORY, "home-history"),
+            ),
             _menu_link("Select Business", routes.MY_BUSINESSES, "home-select-business"),
             # Facility requests (facilities/request_pages.py)
             _menu_link("Requests", routes.BUSINESS_REQUESTS, "home-requests"),

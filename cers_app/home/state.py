@@ -72,6 +72,7 @@ class BusinessHomeState(rx.State):
     business: dict[str, str] = {}
     can_manage_people: bool = False
     can_edit_organization: bool = False
+    can_read_history: bool = False
     business_count: int = 0
     facilities: list[dict[str, str]] = []
     can_add_facility: bool = False
@@ -146,6 +147,7 @@ class BusinessHomeState(rx.State):
         actions = current.actions if current else frozenset()
         self.can_manage_people = OrgAction.MANAGE_PEOPLE.value in actions
         self.can_edit_organization = OrgAction.EDIT_ORGANIZATION.value in actions
+        self.can_read_history = OrgAction.READ_HISTORY.value in actions
         # Without a business, Add Facility creates one (its creator becomes its Lead User).
         self.can_add_facility = current is None or OrgAction.ADD_FACILITY.value in actions
         self.add_facility_refusal = (

@@ -173,6 +173,7 @@ def save_inventory_settings(
             event=AuditEventType.INVENTORY_SETTINGS_CHANGED,
             subject_type="agency",
             subject_id=agency.id,
+            agency_id=agency.id,
             before=changed_before,
             after=changed_after,
             client_ip=actor.client_ip,

@@ -42,7 +42,7 @@ from cers_app.core import audit, clock, db
 from cers_app.core.audit import AuditEventType
 from cers_app.core.codes import DRAFT
 from cers_app.core.db import transaction
-from cers_app.core.errors import Conflict, NotFound, ValidationFailed
+from cers_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cers_app.core.paging import Page, clamp, fetch_page
 from cers_app.core.permissions import Actor
 from cers_app.core.storage import StoredFile, open_path
@@ -76,7 +76,8 @@ from cers_app.inventory.service import HMI, NO_DRAFT
 from cers_app.inventory.sheet_read import SheetProblem, SheetReading, UnreadableFile
 from cers_app.inventory.thresholds import LocalThresholds
 from cers_app.inventory.units import abbreviation
-from cers_app.organizations.roles import OrgAction
+from cers_app.organizations.models import OrgMember
+from cers_app.organizations.roles import OrgAction, allows
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,10 @@ STALE_DRAFT = (
 FAILED_MESSAGE = "Reading the file failed unexpectedly. Try again; nothing was changed."
 CONFIRM_FAILED = "Importing failed and nothing was changed. Try again."
 FILE_GONE = "The uploaded file is no longer available. Upload it again."
+PERMISSION_REMOVED = (
+    "Permission removed: your right to upload inventories for this business was removed "
+    "while the file was being imported, and nothing was imported."
+)
 NOT_READY = {
     QUEUED: "The file is still being read. Wait for the preview before importing.",
     READING: "The file is still being read. Wait for the preview before importing.",
@@ -375,6 +380,8 @@ def _new_job(
         event=AuditEventType.INVENTORY_IMPORT_CREATED,
         subject_type="inventory_import",
         subject_id=job.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
         after={
             "facility_id": facility.id,
             "file_name": job.file_name,
@@ -1008,12 +1015,53 @@ def _confirm_paused(
             assert job is not None
             prepared = _prepare(session, job, user_id)
         view = _import_step(session, import_id, worker, prepared, user_id, client_ip)
+    except _RightRemoved:
+        session.rollback()
+        _close_confirming(session, import_id, worker)
+        raise PermissionDenied(PERMISSION_REMOVED) from None
     except BaseException:
         session.rollback()
         _stop_confirming(session, import_id, worker)
         raise
     _discard_staged_rows(session, import_id)
     return view
+
+
+class _RightRemoved(Exception):
+    """The person confirming lost the upload right before the import committed."""
+
+
+def _upload_right_held(session: Session, organization_id: int, user_id: int) -> bool:
+    """Whether `user_id` may still upload for the business, read FOR SHARE as the import's
+    last step: a removal committed meanwhile is seen, a later one waits for the commit
+    (the same rule as `organizations.service.confirm_role_still_held`)."""
+    role = session.exec(
+        select(OrgMember.role)
+        .where(OrgMember.organization_id == organization_id, OrgMember.user_id == user_id)
+        .with_for_update(read=True)
+    ).first()
+    return role is not None and allows(role, OrgAction.UPLOAD)
+
+
+def _close_confirming(session: Session, import_id: int, worker: str) -> None:
+    """End a job whose confirmation was refused because the right to upload was removed."""
+    with transaction(session):
+        session.execute(
+            sa.update(InventoryImport)
+            .where(
+                col(InventoryImport.id) == import_id,
+                col(InventoryImport.status) == IMPORTING,
+                col(InventoryImport.lease_owner) == worker,
+            )
+            .values(
+                status=CANCELLED,
+                lease_owner="",
+                lease_until=None,
+                message=PERMISSION_REMOVED,
+                finished_at=clock.now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _import_step(
@@ -1026,6 +1074,7 @@ def _import_step(
 ) -> ImportView:
     """The one transaction that changes the draft."""
     with transaction(session), _roomy(session):
+        db.write_lock(session)  # SQLite: the draft's fingerprint below is read under it
         job = session.get(InventoryImport, import_id, populate_existing=True, with_for_update=True)
         assert job is not None
         if job.status != IMPORTING or job.lease_owner != worker:
@@ -1061,6 +1110,8 @@ def _import_step(
             event=AuditEventType.INVENTORY_IMPORTED,
             subject_type="inventory_import",
             subject_id=import_id,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             after={
                 "facility_id": job.facility_id,
                 "element_version_id": draft.id,
@@ -1073,6 +1124,12 @@ def _import_step(
             client_ip=client_ip,
         )
         session.flush()
+        # Checked last, after the long work: the confirmation's role check was in an
+        # earlier transaction, and the right may have been removed since.
+        if user_id is not None and not _upload_right_held(
+            session, facility.organization_id, user_id
+        ):
+            raise _RightRemoved()
         return _view(job)
 
 
@@ -1215,6 +1272,8 @@ def cancel_import(
             event=AuditEventType.INVENTORY_IMPORT_CANCELLED,
             subject_type="inventory_import",
             subject_id=job.id or 0,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             client_ip=actor.client_ip,
         )
         return _view(job)

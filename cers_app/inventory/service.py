@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cers_app.chemicals.models import Chemical
-from cers_app.core import audit, clock, idempotency
+from cers_app.core import audit, clock, db, idempotency
 from cers_app.core.audit import AuditEventType
 from cers_app.core.codes import DRAFT, status_label
 from cers_app.core.db import transaction
@@ -105,7 +105,8 @@ def _slot_versions(
 
 def _locked_version(session: Session, version_id: int) -> ElementVersion | None:
     """The version, its row locked until the transaction ends (PostgreSQL; SQLite has one
-    writer anyway): edits of an inventory wait while an import's final step holds it."""
+    writer, taken here): edits of an inventory wait while an import's final step holds it."""
+    db.write_lock(session)
     return session.get(ElementVersion, version_id, with_for_update=True, populate_existing=True)
 
 
@@ -213,6 +214,8 @@ def start_draft(session: Session, actor: Actor, facility_id: object) -> Inventor
                 event=AuditEventType.INVENTORY_DRAFT_STARTED,
                 subject_type="element_version",
                 subject_id=draft.id,
+                facility_id=facility.id,
+                organization_id=facility.organization_id,
                 after={
                     "facility_id": facility.id,
                     "from_version_id": previous.id if previous else None,
@@ -470,6 +473,8 @@ def _store(
         event=event,
         subject_type="inventory_item",
         subject_id=item.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
         before=before,
         after={"CommonName": item.common_name, **(after or {})},
         client_ip=actor.client_ip,
@@ -499,6 +504,8 @@ def copy_item(session: Session, actor: Actor, facility_id: object, item_id: obje
             event=AuditEventType.INVENTORY_ITEM_COPIED,
             subject_type="inventory_item",
             subject_id=copy.id or 0,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             after={"from_item_id": item.id, "CommonName": copy.common_name},
             client_ip=actor.client_ip,
         )
@@ -534,6 +541,8 @@ def delete_items(session: Session, actor: Actor, facility_id: object, item_ids: 
                 event=AuditEventType.INVENTORY_ITEM_DELETED,
                 subject_type="inventory_item",
                 subject_id=item.id or 0,
+                facility_id=facility.id,
+                organization_id=facility.organization_id,
                 before=dict(item.data),
                 client_ip=actor.client_ip,
             )

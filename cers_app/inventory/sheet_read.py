@@ -19,6 +19,8 @@ import io
 import re
 import zipfile
 import zlib
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -212,6 +214,8 @@ def _check_zip(path: Path, kind: str) -> None:
                 raise UnreadableFile(_NOT_SHEET)
             if kind == ODS and "content.xml" not in names:
                 raise UnreadableFile(_NOT_SHEET)
+            if any(entry.flag_bits & 0x1 for entry in entries):  # zip-encrypted: unreadable
+                raise UnreadableFile(_DAMAGED)
             if sum(entry.file_size for entry in entries) > MAX_INFLATED_BYTES:
                 raise UnreadableFile(_BOMB)
             for entry in entries:
@@ -220,9 +224,11 @@ def _check_zip(path: Path, kind: str) -> None:
                 ):
                     raise UnreadableFile(_BOMB)
             if kind == XLSX:
-                for entry in entries:
-                    if entry.filename.startswith("xl/worksheets/"):
-                        _scan_far_cells(archive, entry)
+                sheets = [e for e in entries if e.filename.startswith("xl/worksheets/")]
+                strings = _SharedStrings(archive, entries, sheets)
+                for entry in sheets:
+                    _scan_far_cells(archive, entry, strings)
+                strings.check()
             else:
                 _scan_ods(archive)
     except (
@@ -238,16 +244,18 @@ def _check_zip(path: Path, kind: str) -> None:
 _SCAN_CHUNK = 4 * 1024 * 1024
 
 
-def _scan_far_cells(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+def _scan_far_cells(
+    archive: zipfile.ZipFile, entry: zipfile.ZipInfo, strings: _SharedStrings | None = None
+) -> None:
     with archive.open(entry) as stream:
         if entry.file_size <= _SCAN_CHUNK:
-            _scan_chunks(iter(lambda: stream.read(_SCAN_CHUNK), b""))
+            _scan_chunks(iter(lambda: stream.read(_SCAN_CHUNK), b""), strings)
             return
         # A big sheet: the next chunk is inflated by a thread of its own while this one
         # is scanned (zlib lets go of Python's lock meanwhile). Leaving the pool waits for
         # a read still running, before the stream is closed.
         with ThreadPoolExecutor(1, thread_name_prefix="sheet-scan") as pool:
-            _scan_chunks(_read_ahead(stream, pool))
+            _scan_chunks(_read_ahead(stream, pool), strings)
 
 
 def _read_ahead(stream: IO[bytes], pool: ThreadPoolExecutor) -> Iterator[bytes]:
@@ -259,7 +267,7 @@ def _read_ahead(stream: IO[bytes], pool: ThreadPoolExecutor) -> Iterator[bytes]:
         yield chunk
 
 
-def _scan_chunks(chunks: Iterator[bytes]) -> None:
+def _scan_chunks(chunks: Iterator[bytes], strings: _SharedStrings | None = None) -> None:
     tail = b""
     for chunk in chunks:
         data = tail + chunk
@@ -267,6 +275,118 @@ def _scan_chunks(chunks: Iterator[bytes]) -> None:
         if found and (found.group().startswith(b'r="') or _FAR_CELL_ANY.search(data)):
             raise UnreadableFile(_TOO_WIDE)
         tail = data[-24:]
+        if strings is not None and strings.counting:
+            strings.count(chunk)
+    if strings is not None and strings.counting:
+        strings.count(b"", last=True)
+
+
+# The text the reader makes of shared strings: it copies a shared string for every cell
+# that refers to it, so a few long strings referred to by many cells would take gigabytes
+# from a small file. A full inventory's cells hold about 0.15 GB of text.
+MAX_CELL_TEXT_BYTES = 256 * 1024 * 1024
+# The reader keeps every shared string; 199,999 rows of 20 text fields each are 4 million.
+MAX_SHARED_STRINGS = 5_000_000
+_PREFIX = rb"(?:[^\s<>/:]{1,64}:)?"
+_SI_TAG = re.compile(rb"<" + _PREFIX + rb"si[\s/>]")
+# Every value tag of a cell: its content an index the reader parses ("007", "+7"), other
+# text (which the reader takes as string 0), or anything else (counted as the longest).
+_V_TAG = re.compile(rb"<" + _PREFIX + rb"v(?:>\+?0*(\d{1,18})<|(>[+\d]*[^<+\d])|[\s>/])")
+_PLAIN_V = re.compile(rb"<v>\+?0*(\d{1,18})<")
+_TAG_ROOM = 256  # bytes after a tag's "<" that always hold the parts matched above
+
+
+class _SharedStrings:
+    """The byte size of every shared string of a workbook, and the text the reader would
+    make of them for the cells of its worksheets: refused past MAX_CELL_TEXT_BYTES.
+
+    Cells are only counted when the sheets are big enough to matter (their size over the
+    smallest value tag, <v/>, times the longest string, above the limit)."""
+
+    def __init__(
+        self,
+        archive: zipfile.ZipFile,
+        entries: list[zipfile.ZipInfo],
+        sheets: list[zipfile.ZipInfo],
+    ) -> None:
+        self.sizes = array("q")
+        for entry in entries:
+            if entry.filename.lower().endswith("sharedstrings.xml"):
+                found = _string_sizes(archive, entry)
+                if self.sizes:  # several candidates: each index as long as its longest
+                    found.extend([0] * max(0, len(self.sizes) - len(found)))
+                    for at, size in enumerate(self.sizes):
+                        found[at] = max(found[at], size)
+                self.sizes = found
+        self.longest = max(self.sizes, default=0)
+        sheet_bytes = sum(entry.file_size for entry in sheets)
+        self.counting = self.longest * (sheet_bytes // 4 + 1) > MAX_CELL_TEXT_BYTES
+        self.total = 0
+        self.carry = b""
+
+    def count(self, chunk: bytes, last: bool = False) -> None:
+        """Add the text of the cells whose value tags are in `chunk` (the sheet read on
+        from the chunk before); `last` at the sheet's end."""
+        data = self.carry + chunk
+        cut = len(data) if last else data.rfind(b"<")
+        if cut < 0:
+            cut = len(data)
+        elif not last and len(data) - cut > _TAG_ROOM:
+            # A long run without a tag: the tag before it is complete within the room.
+            cut = len(data)
+        end = min(len(data), cut + 1)
+        sizes, first = self.sizes, self.sizes[0] if self.sizes else 0
+        plain = data.count(b"<v>", 0, end)
+        if data.count(b"<v", 0, end) != plain or data.find(b":v", 0, end) >= 0:
+            total = 0
+            for (index, other), times in Counter(_V_TAG.findall(data, 0, end)).items():
+                if index:
+                    at = int(index)
+                    total += times * (sizes[at] if at < len(sizes) else 0)
+                else:
+                    total += times * (first if other else self.longest)
+        else:
+            # Only plain <v> tags (what spreadsheet programs write; else a prefix, spaces or
+            # attributes): any value but an index is text the reader takes as string 0.
+            indexes = list(map(int, _PLAIN_V.findall(data, 0, end)))
+            try:
+                total = sum(map(sizes.__getitem__, indexes))
+            except IndexError:  # an index past the strings: the reader refuses the file
+                total = sum(sizes[at] for at in indexes if at < len(sizes))
+            total += (plain - len(indexes)) * first
+        self.total += total
+        self.carry = b"" if last else data[cut:]
+        if self.total > MAX_CELL_TEXT_BYTES:
+            raise UnreadableFile(_BOMB)
+
+    def check(self) -> None:
+        """Raise when the cells' text would pass the limit."""
+        if self.total > MAX_CELL_TEXT_BYTES:
+            raise UnreadableFile(_BOMB)
+
+
+def _string_sizes(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> array[int]:
+    """The size in bytes of the XML of each shared string of `entry`, in order (at least
+    the size of its text); refuses more strings than an inventory can hold."""
+    starts = array("q")
+    offset = 0  # where `data` starts in the part
+    carry = b""
+    with archive.open(entry) as stream:
+        while True:
+            chunk = stream.read(_SCAN_CHUNK)
+            data = carry + chunk
+            cut = len(data) if not chunk else data.rfind(b"<")
+            if cut < 0 or len(data) - cut > _TAG_ROOM:
+                cut = len(data)
+            starts.extend(offset + m.start() for m in _SI_TAG.finditer(data, 0, cut))
+            if len(starts) > MAX_SHARED_STRINGS:
+                raise UnreadableFile(_BOMB)
+            if not chunk:
+                break
+            offset += cut
+            carry = data[cut:]
+    starts.append(offset + len(data))
+    return array("q", (starts[at + 1] - starts[at] for at in range(len(starts) - 1)))
 
 
 _ODS_TAG = re.compile(
@@ -283,7 +403,12 @@ def _scan_ods(archive: zipfile.ZipFile) -> None:
     rows = 0
     row_repeat = 1
     column = 0
+    # The reader copies a repeated value cell's text into every cell it covers: what lies
+    # between the cell's tag and the next tag, times its repeats, is counted.
+    copies, text_end, text = 0, 0, 0
     for match in _ODS_TAG.finditer(data):
+        text += copies * (match.start() - text_end)
+        copies, text_end = 0, match.end()
         name, attributes = match.group(1), match.group(2) or b""
         if name is None:  # </table:table-row>
             rows += row_repeat
@@ -294,8 +419,13 @@ def _scan_ods(archive: zipfile.ZipFile) -> None:
             row_repeat, column = count, 0
             continue
         column += count
-        if b"value-type" in attributes and (column > MAX_COLUMNS or rows + row_repeat > MAX_ROW):
+        if b"value-type" not in attributes:
+            continue  # read as empty, whatever it holds
+        if column > MAX_COLUMNS or rows + row_repeat > MAX_ROW:
             raise UnreadableFile(_TOO_WIDE)
+        copies = count * row_repeat
+    if text + copies * (len(data) - text_end) > MAX_CELL_TEXT_BYTES:
+        raise UnreadableFile(_BOMB)
 
 
 # --- cells as text ----------------------------------------------------------------------

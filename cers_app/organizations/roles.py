@@ -46,6 +46,7 @@ class OrgAction(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     EDIT_ORGANIZATION = "edit_organization"
     ANSWER_ACCESS_REQUEST = "answer_access_request"
+    READ_HISTORY = "read_history"
 
 
 ACTION_LABELS: dict[OrgAction, str] = {
@@ -62,6 +63,7 @@ ACTION_LABELS: dict[OrgAction, str] = {
     OrgAction.MANAGE_PEOPLE: "manage the business's people",
     OrgAction.EDIT_ORGANIZATION: "edit the business's name and headquarters",
     OrgAction.ANSWER_ACCESS_REQUEST: "answer access requests",
+    OrgAction.READ_HISTORY: "read the history of changes",
 }
 
 _GAINED: dict[OrgRole, frozenset[OrgAction]] = {
@@ -79,6 +81,8 @@ _GAINED: dict[OrgRole, frozenset[OrgAction]] = {
             OrgAction.MANAGE_PEOPLE,
             OrgAction.EDIT_ORGANIZATION,
             OrgAction.ANSWER_ACCESS_REQUEST,
+            # The history shows everyone's changes: the Lead User's to read, like the people list.
+            OrgAction.READ_HISTORY,
         }
     ),
 }

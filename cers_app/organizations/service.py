@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select, update
 
 from cers_app.accounts.models import User, UserSession, UserStatus
 from cers_app.accounts.rules import normalise_email, username_key
-from cers_app.core import audit, clock, idempotency
+from cers_app.core import audit, clock, db, idempotency
 from cers_app.core.audit import AuditEventType
 from cers_app.core.db import transaction
 from cers_app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -73,13 +75,24 @@ def _label(role: str) -> str:
     return ROLE_LABELS[parsed] if parsed else role
 
 
+ROLE_GONE = (
+    "Your role in {name} was removed or changed while this was being saved, and it no longer "
+    "allows you to {action}: nothing was saved. Reload the page."
+)
+# Tests set this to pause a service between its role check and the work the check allows
+# (called with the actor, the organization's id and the action); None in production.
+after_role_check: Callable[[Actor, int, OrgAction], None] | None = None
+
+
 def access_organization(
     session: Session, actor: Actor, organization_id: object, action: OrgAction
 ) -> tuple[Organization, OrgMember]:
     """The organization and the actor's membership, if the actor's role allows `action`.
 
     Raises NotFound when the actor does not belong to it (whether or not it exists) and
-    PermissionDenied when the role does not allow the action.
+    PermissionDenied when the role does not allow the action. Inside `transaction`, an
+    action that changes data is checked again just before the commit
+    (`confirm_role_still_held`).
     """
     if not _is_id(organization_id):
         raise NotFound(NOT_FOUND)
@@ -100,7 +113,43 @@ def access_organization(
             f"Your role in {organization.name} ({_label(member.role)}) does not allow you to "
             f"{ACTION_LABELS[action]}."
         )
+    if action is not OrgAction.VIEW:
+        db.before_commit(
+            session,
+            ("org_role", member.id, action),
+            lambda: confirm_role_still_held(session, organization, member, action),
+        )
+    if after_role_check is not None:
+        after_role_check(actor, organization.id or 0, action)
     return organization, member
+
+
+def confirm_role_still_held(
+    session: Session, organization: Organization, member: OrgMember, action: OrgAction
+) -> None:
+    """Refuse the transaction if the membership that allowed `action` was removed, or its
+    role lowered, by someone else since it was checked.
+
+    Why: a removal that commits while an edit is in flight must not let the edit commit
+    afterwards. The row is read FOR SHARE as the transaction's last step (PostgreSQL): a
+    removal committed before it is seen and the edit refused; a removal that comes later
+    waits for the edit's commit, so the edit happened while the role was held. Reading it
+    only then keeps the lock short. SQLite has one writer: an edit that wrote holds it, so a
+    removal cannot commit in between. The transaction's own change of the row (a Lead User
+    stepping down or leaving) is not someone else's: its version is the one this session
+    wrote.
+    """
+    found = session.exec(
+        select(OrgMember.role, OrgMember.version)
+        .where(OrgMember.id == member.id)
+        .with_for_update(read=True)
+    ).first()
+    if found is None:
+        if sa_inspect(member).was_deleted:
+            return
+    elif allows(found[0], action) or found[1] == member.version:
+        return
+    raise PermissionDenied(ROLE_GONE.format(name=organization.name, action=ACTION_LABELS[action]))
 
 
 def _details(organization: Organization, member: OrgMember) -> OrgDetails:
@@ -192,6 +241,7 @@ def create_organization(
             event=AuditEventType.ORGANIZATION_CREATED,
             subject_type="organization",
             subject_id=organization.id,
+            organization_id=organization.id,
             after={
                 "code": organization.code,
                 "name": organization.name,
@@ -297,6 +347,7 @@ def edit_organization(
             event=AuditEventType.ORGANIZATION_CHANGED,
             subject_type="organization",
             subject_id=organization.id or 0,
+            organization_id=organization.id,
             before=before,
             after=after,
             client_ip=actor.client_ip,
@@ -468,6 +519,7 @@ def _add_person(
             event=AuditEventType.ORG_MEMBER_ADDED,
             subject_type="org_member",
             subject_id=member.id or 0,
+            organization_id=organization.id,
             after={"organization_id": organization.id, "user_id": user.id, "role": role},
             client_ip=actor.client_ip,
         )
@@ -525,6 +577,7 @@ def _invite(
         event=AuditEventType.ORG_INVITATION_SENT,
         subject_type="org_invitation",
         subject_id=invitation.id or 0,
+        organization_id=organization.id,
         after={"organization_id": organization.id, "email": address, "role": role},
         client_ip=actor.client_ip,
     )
@@ -571,7 +624,9 @@ def _other_leads(session: Session, organization: Organization, member: OrgMember
 
 def _lock_people(session: Session, organization: Organization) -> None:
     # Two Lead Users demoting each other at once could both see "another Lead exists";
-    # locking the organization row makes such changes take turns (PostgreSQL).
+    # locking the organization row makes such changes take turns (PostgreSQL; on SQLite
+    # the write lock, taken before the checks read anything).
+    db.write_lock(session)
     session.exec(
         select(Organization.id).where(Organization.id == organization.id).with_for_update()
     ).first()
@@ -624,6 +679,7 @@ def change_person(
             event=AuditEventType.ORG_MEMBER_CHANGED,
             subject_type="org_member",
             subject_id=member.id or 0,
+            organization_id=organization.id,
             before=before,
             after=after,
             client_ip=actor.client_ip,
@@ -684,6 +740,7 @@ def remove_person(
             event=AuditEventType.ORG_MEMBER_REMOVED,
             subject_type="org_member",
             subject_id=member.id or 0,
+            organization_id=organization.id,
             before={"organization_id": organization.id, "user_id": user.id, "role": member.role},
             client_ip=actor.client_ip,
         )
@@ -724,6 +781,7 @@ def revoke_invitation(
             event=AuditEventType.ORG_INVITATION_REVOKED,
             subject_type="org_invitation",
             subject_id=invitation_id,
+            organization_id=organization.id,
             client_ip=actor.client_ip,
         )
 
@@ -789,6 +847,7 @@ def _join(session: Session, invitation: OrgInvitation, user_id: int) -> None:
         event=AuditEventType.ORG_INVITATION_ACCEPTED,
         subject_type="org_invitation",
         subject_id=invitation.id or 0,
+        organization_id=invitation.organization_id,
         after={"organization_id": invitation.organization_id, "role": invitation.role},
     )
 

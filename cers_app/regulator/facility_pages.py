@@ -326,6 +326,15 @@ def facility_page() -> rx.Component:
             size="2",
             id="facility-edt-export",
         ),
+        rx.cond(
+            state.can_read_history,
+            rx.link(
+                "History: who changed what",
+                href=routes.REGULATOR_FACILITY_HISTORY + "?id=" + facility["id"],
+                size="2",
+                id="facility-history",
+            ),
+        ),
         # Transfer, merge and delete (cers_app/regulator/facility_actions_panel.py).
         facility_actions_panel(),
     )

@@ -16,7 +16,7 @@ from cers_app.core import db, routes
 from cers_app.core.errors import DomainError, ValidationFailed
 from cers_app.core.paging import clamp
 from cers_app.core.permissions import Permission, requires
-from cers_app.regulator import businesses, facility_search, facility_summary
+from cers_app.regulator import audit_trail, businesses, facility_search, facility_summary
 from cers_app.regulator.links import business_url, facility_url, submittal_url
 from cers_app.ui.feedback import field_errors, toast_for
 from cers_app.ui.handlers import handler_actor, page_number
@@ -111,10 +111,12 @@ class RegulatorFacilityState(rx.State):
     agency_options: dict[str, list[dict[str, str]]] = {}  # element -> agencies to hand it to
     errors: dict[str, str] = {}
     form_key: int = 0
+    can_read_history: bool = False
     _facility_id: int = 0
 
     def _forget(self) -> None:
         self.loaded, self.facility, self.elements, self.submittals = False, {}, [], []
+        self.can_read_history = False
         self.agency_options, self.errors, self._facility_id = {}, {}, 0
 
     async def _show(self, facility_id: int | None) -> None:
@@ -186,6 +188,7 @@ class RegulatorFacilityState(rx.State):
             for line in view.submittals
         ]
         self.agency_options = options
+        self.can_read_history = await db.run_async(audit_trail.may_read, actor, view.id)
         self.form_key += 1
         self.loaded = True
 

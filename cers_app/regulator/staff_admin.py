@@ -266,6 +266,7 @@ def _invite(
             event=AuditEventType.AGENCY_MEMBER_INVITED,
             subject_type="agency_member",
             subject_id=member.id or 0,
+            agency_id=member.agency_id,
             after={
                 "agency_id": agency.id,
                 "user_id": user.id,
@@ -304,6 +305,7 @@ def change_role(session: Session, actor: Actor, member_id: object, role: object)
             event=AuditEventType.AGENCY_MEMBER_ROLE_CHANGED,
             subject_type="agency_member",
             subject_id=member.id or 0,
+            agency_id=member.agency_id,
             before={"role": before},
             after={"role": wanted},
             client_ip=actor.client_ip,
@@ -331,6 +333,7 @@ def set_active(session: Session, actor: Actor, member_id: object, active: bool) 
             ),
             subject_type="agency_member",
             subject_id=member.id or 0,
+            agency_id=member.agency_id,
             before={"active": not active, "role": member.role},
             after={"active": active, "role": member.role},
             client_ip=actor.client_ip,

@@ -298,6 +298,9 @@ def _version(session: Session, facility: Facility, e: EdtElement, job: _Job) -> 
         event=AuditEventType.ELEMENT_VERSION_IMPORTED,
         subject_type="element_version",
         subject_id=version.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
+        agency_id=version.agency_id,
         after={
             "cers_id": facility.cers_id,
             "element": e.element,

@@ -163,6 +163,8 @@ def request_report(
             event=AuditEventType.REPORT_REQUESTED,
             subject_type="facility",
             subject_id=facility.id or 0,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             after={"job": job.id, "kind": kind, **job.params},
             client_ip=actor.client_ip,
         )

@@ -25,7 +25,8 @@ from pathlib import Path
 from fpdf import FPDF
 from sqlmodel import Session, select
 
-from cers_app.core import db, storage
+from cers_app.core import audit, db, storage
+from cers_app.core.audit import AuditEventType
 from cers_app.core.codes import FACILITY_INFORMATION
 from cers_app.core.permissions import Actor
 from cers_app.facilities.models import Facility, FacilityElement
@@ -260,6 +261,17 @@ def _overdue(facility_id: int) -> None:
                 slot = _slot(session, facility_id, element)
                 slot.next_due_date = due
                 session.add(slot)
+            facility = session.get(Facility, facility_id)
+            audit.record(
+                session,
+                actor_user_id=None,
+                event=AuditEventType.DUE_DATE_SET,
+                subject_type="facility",
+                subject_id=facility_id,
+                facility_id=facility_id,
+                organization_id=facility.organization_id if facility else None,
+                after={"next_due_date": due.isoformat(), "demo": True},
+            )
 
     db.run(change)
 

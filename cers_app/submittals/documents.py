@@ -309,6 +309,8 @@ def set_source(
             event=AuditEventType.DOCUMENT_SOURCE_SAVED,
             subject_type="element_document",
             subject_id=doc.id or 0,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             before=old or None,
             after={
                 **new,
@@ -343,6 +345,8 @@ def clear_slot(
                 event=AuditEventType.DOCUMENT_SOURCE_SAVED,
                 subject_type="element_document",
                 subject_id=doc.id or 0,
+                facility_id=facility.id,
+                organization_id=facility.organization_id,
                 before=before,
                 after={
                     "source": None,
@@ -455,6 +459,8 @@ def _keep_file(
                 event=AuditEventType.DOCUMENT_FILE_ATTACHED,
                 subject_type="element_document_file",
                 subject_id=row.id or 0,
+                facility_id=facility.id,
+                organization_id=facility.organization_id,
                 before={"source": before_source} if before_source != rules.UPLOAD else None,
                 after={
                     "element_version_id": version.id,
@@ -498,6 +504,8 @@ def remove_file(
             event=AuditEventType.DOCUMENT_FILE_REMOVED,
             subject_type="element_document_file",
             subject_id=row.id or 0,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             before={
                 "element_version_id": version.id,
                 "slot": doc.slot,

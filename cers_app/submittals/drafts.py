@@ -180,6 +180,8 @@ def start_in(
         event=AuditEventType.ELEMENT_DRAFT_STARTED,
         subject_type="element_version",
         subject_id=draft.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
         after={
             "facility_id": facility.id,
             "element": wanted,
@@ -242,6 +244,8 @@ def discard_draft(
             event=AuditEventType.ELEMENT_DRAFT_DISCARDED,
             subject_type="element_version",
             subject_id=version_id if isinstance(version_id, int) else 0,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             before={"facility_id": facility.id, "element": wanted},
             client_ip=actor.client_ip,
         )

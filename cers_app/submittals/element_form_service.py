@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from cers_app.core.audit import AuditEventType
 from cers_app.core.codes import DRAFT, element_label
-from cers_app.core.db import transaction
+from cers_app.core.db import transaction, write_lock
 from cers_app.core.errors import Conflict, NotFound
 from cers_app.core.permissions import Actor
 from cers_app.facilities.models import ElementVersion, Facility, FacilityElement
@@ -94,7 +94,11 @@ def editable_draft(
             f"{label} has no open draft any more: it was submitted or discarded. Start a "
             "new draft on the facility page to make changes."
         )
-    draft = session.get(ElementVersion, slot.draft_version_id)
+    # Locked and read afresh: two saves of one version must not both pass the check below.
+    write_lock(session)
+    draft = session.get(
+        ElementVersion, slot.draft_version_id, with_for_update=True, populate_existing=True
+    )
     assert draft is not None
     if draft.status != DRAFT:  # submitted versions never change, whatever points at them
         raise Conflict(SUBMITTED_UNCHANGEABLE)

@@ -171,6 +171,8 @@ def certify_no_change(
             event=AuditEventType.NO_CHANGE_CERTIFIED,
             subject_type="facility_submittal",
             subject_id=submittal_id,
+            facility_id=facility.id,
+            organization_id=facility.organization_id,
             after={"facility_id": facility.id, "version_ids": version_ids},
             client_ip=actor.client_ip,
         )

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from cers_app.accounts.models import User
 from cers_app.agencies.models import Agency
 from cers_app.agencies.service import notification_addresses
-from cers_app.core import audit, clock, idempotency
+from cers_app.core import audit, clock, db, idempotency
 from cers_app.core.audit import AuditEventType
 from cers_app.core.codes import DRAFT, FACILITY_INFORMATION, SUBMITTED, element_label
 from cers_app.core.db import transaction
@@ -130,6 +130,8 @@ def _slots(session: Session, facility_id: int, lock: bool = False) -> list[Facil
         .where(FacilityElement.facility_id == facility_id)
         .order_by(FacilityElement.element)  # type: ignore[arg-type]
     )
+    if lock:
+        db.write_lock(session)
     return list(session.exec(query.with_for_update() if lock else query))
 
 
@@ -288,6 +290,8 @@ def submit(session: Session, actor: Actor, facility_id: object, request: SubmitR
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.SUBMIT)
         key = idempotency.check_key(request.key)
+        # Lock first: the same form sent twice at once then finds the first one's key.
+        _slots(session, facility.id or 0, lock=True)
         done = idempotency.recall(session, actor.user_id, key, ACTION)
         if done is not None:
             return done
@@ -346,6 +350,8 @@ def submit_in(session: Session, actor: Actor, facility: Facility, request: Submi
         event=AuditEventType.FACILITY_SUBMITTED,
         subject_type="facility_submittal",
         subject_id=submittal.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
         after={
             "facility_id": facility.id,
             "elements": [version.element for _, version in chosen],

@@ -1,5 +1,7 @@
 """The site notices banner at the top of every page (planned maintenance and the like).
 
+Training and maintenance modes add their own notice first (cers_app.ops.banner).
+
 Loaded by every page's on_load (see `layout.add_pages`), so a notice appears and disappears on
 time as people move between pages; for anyone, signed in or not. One indexed query.
 """
@@ -11,6 +13,7 @@ import reflex as rx
 from cers_app.agencies.site_notices import current_notices
 from cers_app.core import clock, db
 from cers_app.core.permissions import public
+from cers_app.ops.banner import site_mode_notices
 
 
 class SiteNoticeState(rx.State):
@@ -20,7 +23,9 @@ class SiteNoticeState(rx.State):
     @rx.event
     async def load(self) -> None:
         found = await db.run_async(current_notices, clock.now())
-        self.notices = [{"id": str(n.id), "message": n.message, "level": n.level} for n in found]
+        self.notices = await db.run_async(site_mode_notices) + [
+            {"id": str(n.id), "message": n.message, "level": n.level} for n in found
+        ]
 
 
 def _notice(notice: rx.Var) -> rx.Component:

@@ -112,6 +112,17 @@ class Reply:
         return json.dumps([{"delta": u.delta, "events": u.events} for u in self.updates])[:1500]
 
 
+@dataclass(frozen=True)
+class Call:
+    """One event to send with `SocketClient.call_many`."""
+
+    name: str
+    payload: Any
+    router_data: Any = None
+    marker_answers: int = 1
+    """How many marker-shaped answers end it: 2 when the event is refused like the marker."""
+
+
 HANDSHAKE_TRIES = 3
 
 
@@ -207,6 +218,35 @@ class SocketClient:
             updates.extend(self._pending)
             self._pending.clear()
         return Reply(updates)
+
+    def call_many(self, calls: list[Call], *, window: int = 40) -> list[Reply]:
+        """Send `calls` pipelined (each followed by the marker) and return one Reply each.
+
+        Reflex handles one token's events in order, so the answers come back in the order sent
+        and the markers still split them; `window` calls are in flight at once, which saves a
+        round trip per call without filling the server's queue.
+        """
+        replies: list[Reply] = []
+        for start in range(0, len(calls), window):
+            batch = calls[start : start + window]
+            for call in batch:
+                self.send_event(call.name, call.payload, call.router_data)
+                self.send_event(MARKER_EVENT, {})
+            for call in batch:
+                updates: list[Update] = []
+
+                def marker_seen(updates: list[Update] = updates, call: Call = call) -> bool:
+                    while self._pending and not (
+                        sum(u.is_marker_answer for u in updates) >= call.marker_answers
+                    ):
+                        updates.append(self._pending.pop(0))
+                    return sum(u.is_marker_answer for u in updates) >= call.marker_answers
+
+                self._read_until(marker_seen, what=f"the answer to {call.name}")
+                last_marker = max(i for i, u in enumerate(updates) if u.is_marker_answer)
+                del updates[last_marker]
+                replies.append(Reply(updates))
+        return replies
 
     def drain(self, seconds: float) -> list[Update]:
         """Whatever arrives within `seconds` (for answers that need no marker)."""

@@ -19,6 +19,7 @@ from cers_app.core import db, routes, storage
 from cers_app.core.codes import REQUIRED
 from cers_app.submittals import document_routes, documents
 from tests import document_samples as samples
+from tests.security.tallied import count_responses
 from tests.unit.facilities import county as yolo
 from tests.unit.organizations import world as acme_world
 from tests.unit.submittals.document_world import (
@@ -78,6 +79,7 @@ def ottos_file(world, plant, tmp_path) -> tuple[int, int]:
 @pytest.fixture
 def client(database) -> Iterator[TestClient]:
     with TestClient(http_api.build_api(), follow_redirects=False) as test_client:
+        count_responses(test_client, "uploads:documents")
         yield test_client
 
 

@@ -34,6 +34,7 @@ from tests.security import backend as server
 from tests.security.handlers import Handler, all_handlers, registry_size, reviewed_public_names
 from tests.security.payloads import FORGED_ID_TEXT, Case, cases_for
 from tests.security.raw_client import Reply, SocketClient
+from tests.security.report import tally
 from tests.security.socket_session import form, sign_in
 
 HANDLERS = all_handlers()
@@ -43,6 +44,7 @@ ADMIN_LOAD = f"{ROOT}.cers_app___admin___state____admin_state.load"
 SIGN_IN_STATE = f"{ROOT}.cers_app___access___state____sign_in_state"
 EMAIL_HISTORY = f"{ROOT}.cers_app___accounts___state____email_history_state"
 REGULATOR_REFUSAL = "That page is part of the Regulator Portal."
+THROTTLES = "throttle_hit"
 BUSINESS_PERMISSIONS = frozenset(
     {Permission.SIGNED_IN, Permission.ACCOUNT, Permission.BUSINESS_PORTAL}
 )
@@ -88,6 +90,13 @@ def _assert_refused(reply: Reply, message: str, redirect: str | None, context: s
     assert reply.says(message), f"{context}: expected {message!r}: {reply.describe()}"
     assert not reply.deltas, f"{context}: a refused event changed state: {reply.describe()}"
     assert reply.redirects == ([redirect] if redirect else []), f"{context}: {reply.describe()}"
+
+
+def _outcome(reply: Reply) -> str:
+    """For the report: "refused" when the answer turned the call away, else "allowed"."""
+    refusals = (gate.SIGN_IN_NEEDED, gate.NOT_ALLOWED, gate.BAD_REQUEST, REGULATOR_REFUSAL)
+    turned_away = any(reply.says(text) for text in refusals) or reply.error_toasts
+    return "refused" if turned_away or reply.shows_field_errors else "allowed"
 
 
 def _assert_tables_unchanged(before: dict[str, str], after: dict[str, str]) -> None:
@@ -138,6 +147,7 @@ def test_anonymous_client_can_call_nothing_it_should_not(
                 )
                 _check_anonymous(handler, case, reply)
                 _assert_no_leak(backend, client)
+                tally("handlers:anonymous", _outcome(reply))
             calls += 1
         exercised.add(handler.name)
     elapsed = time.monotonic() - started
@@ -147,7 +157,15 @@ def test_anonymous_client_can_call_nothing_it_should_not(
     )
     assert len(exercised) == registry_size() == len(HANDLERS)
     assert backend.alive()
-    _assert_tables_unchanged(before, server.table_digests(engine))
+    after = server.table_digests(engine)
+    # Junk sent to the account forms counts against this client's limits: the throttle
+    # working, not data changing (its rows only grow).
+    throttled = [int(d.get(THROTTLES, "0 rows").split()[0]) for d in (before, after)]
+    assert throttled[1] >= throttled[0]
+    _assert_tables_unchanged(
+        {t: d for t, d in before.items() if t != THROTTLES},
+        {t: d for t, d in after.items() if t != THROTTLES},
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,6 +190,7 @@ def test_forged_session_cookies_are_anonymous(
         with SocketClient(backend.port, cookie=cookie) as client:
             reply = client.call(handler.name, {})
             _assert_refused(reply, gate.SIGN_IN_NEEDED, "/signin", f"{handler.name} [{cookie}]")
+            tally("handlers:forged-cookie", "refused")
 
 
 def test_protected_handler_in_the_connect_packet_is_refused(
@@ -207,6 +226,7 @@ def test_raw_uploads_never_run_a_handler(backend: server.Backend, log_window: No
             context = f"/_upload {handler.name}: {response.status_code} {response.text[:500]}"
             assert response.status_code < 500, context
             assert backend.canary not in response.text, context
+            tally("uploads:raw-reflex", "refused")  # no handler ran (checked below)
             if response.status_code in (404, 405):
                 continue  # no upload component in the app: Reflex has not mounted /_upload
             if response.status_code >= 400:
@@ -274,6 +294,7 @@ def test_business_user_is_refused_regulator_and_admin_handlers(
                 reply = client.call(handler.name, payload)
                 assert not reply.backend_error, f"{context}: {reply.describe()}"
                 _assert_no_leak(backend, client, session_value)
+            tally("handlers:business-viewer", _outcome(reply))
             if handler.needs <= actor.permissions:
                 for refusal in (gate.SIGN_IN_NEEDED, gate.NOT_ALLOWED, REGULATOR_REFUSAL):
                     assert not reply.says(refusal), f"{context}: {reply.describe()}"

@@ -142,7 +142,7 @@ def test_the_body_size_guard_wraps_the_app_reflex_mounts_itself_in() -> None:
 def test_health_reports_the_database(client: TestClient) -> None:
     response = client.get(routes.HEALTH)
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
 
 
 def test_health_is_503_when_the_database_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,7 +154,11 @@ def test_health_is_503_when_the_database_is_unreachable(monkeypatch: pytest.Monk
     finally:
         db.dispose_engines()
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unreachable"}
+    assert response.json() == {
+        "status": "error",
+        "database": "unreachable",
+        "redis": "not configured",
+    }
     assert "hunter2" not in response.text and "nobody" not in response.text
 
 

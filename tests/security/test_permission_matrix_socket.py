@@ -29,12 +29,14 @@ from cers_app.accounts.models import User, UserSession
 from cers_app.accounts.rules import username_key
 from cers_app.core.mail import EmailMessage
 from cers_app.core.tokens import hash_token
+from cers_app.facilities.audit_trail_state import BusinessHistoryState
 from cers_app.home.state import BusinessHomeState
 from cers_app.organizations.models import Organization, OrgInvitation, OrgMember
 from cers_app.organizations.roles import ROLE_ACTIONS, OrgAction, OrgRole, allows
 from cers_app.organizations.state import EditOrganizationState, MyBusinessesState, PeopleState
 from tests.security import backend as server
 from tests.security.raw_client import Reply, SocketClient
+from tests.security.report import tally
 from tests.security.socket_session import cookie_header, form
 
 ACME, VALLEY = "Acme Plating Co.", "Valley Fuel Depot"
@@ -267,6 +269,11 @@ def _victor_removed(call: Call) -> None:
     assert call.data.member(VALLEY, demo.SECOND_LEAD) is not None
 
 
+def _history_shown(call: Call) -> None:
+    assert _vars(call, "title")[-1] == ACME
+    assert any(rows for rows in _vars(call, "rows")), call.reply
+
+
 def _edit_form_loaded(call: Call) -> None:
     assert _vars(call, "name") == [call.data.organization(ACME).name]
 
@@ -356,6 +363,14 @@ HANDLERS_BY_ACTION: dict[OrgAction, list[Probe]] = {
             _victor_removed,
         ),
     ],
+    OrgAction.READ_HISTORY: [
+        Probe(
+            "BusinessHistoryState.load_business",
+            event(BusinessHistoryState, "load_business"),
+            lambda c: {},
+            _history_shown,
+        ),
+    ],
     OrgAction.EDIT_ORGANIZATION: [
         Probe(
             "EditOrganizationState.load",
@@ -405,6 +420,7 @@ def _run(probe: Probe, call: Call, allowed: bool) -> str:
     if allowed:
         assert not reply.error_toasts, f"{context} was refused: {reply.describe()}"
         probe.allowed(call)
+        tally("permission-matrix", "allowed")
         return f"  allowed  {context}"
     if probe.refusal:
         assert any(probe.refusal in toast for toast in reply.error_toasts), (
@@ -413,6 +429,7 @@ def _run(probe: Probe, call: Call, allowed: bool) -> str:
     assert not any(value for value in reply.vars("people")), f"{context}: {reply.describe()}"
     assert not any(value for value in reply.vars("editing")), f"{context}: {reply.describe()}"
     _assert_unchanged(call.before, call.data.digests(), context)
+    tally("permission-matrix", "refused")
     return f"  refused  {context}"
 
 
@@ -522,6 +539,7 @@ def test_acmes_lead_user_reaches_nothing_of_another_business(
                 )
             assert not any(value for value in reply.vars("editing")), reply.describe()
         _assert_unchanged(before, data.digests(), "another business's ids")
+        tally("permission-matrix:other-business", "refused", len(attempts))
         assert data.selected(cookie.split("=", 1)[1]) == data.organization_id(ACME)
         for secret in (VALLEY, demo.SECOND_LEAD.email, "valley.hire@example.com"):
             leaked = [frame for frame in client.frames if secret in frame]

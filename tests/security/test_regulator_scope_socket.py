@@ -55,8 +55,10 @@ from cers_app.regulator.state import RegulatorHomeState
 from cers_app.regulator.submittal_state import SubmittalViewState
 from cers_app.reports.print_state import RegulatorPrintState
 from tests.security import backend as server
+from tests.security.forged_ids import Victim, forged_calls
 from tests.security.handlers import all_handlers
 from tests.security.raw_client import Reply, SocketClient
+from tests.security.report import tally
 from tests.security.socket_session import cookie_header, form
 
 FI, HMI = 1, 2
@@ -255,15 +257,21 @@ class Regulator:
     not_refused: list[str] = field(default_factory=list)
     count: int = 0
     must_refuse: set[str] = field(default_factory=set)  # handlers that had to refuse a call
+    refusals: int = 0  # calls that had to be refused (and were, or not_refused says so)
 
     def call(
         self, state: type, handler: str, payload: dict[str, Any] | None = None, where: Any = None
     ) -> Reply:
-        name = event(state, handler)
+        return self.call_named(event(state, handler), payload, where, f"{state.__name__}.{handler}")
+
+    def call_named(
+        self, name: str, payload: Any, where: Any = None, label: str | None = None
+    ) -> Reply:
+        """A call of the handler registered as `name`."""
         start = len(self.client.frames)
-        reply = self.client.call(name, payload or {}, router_data=where)
-        label = f"{state.__name__}.{handler}"
+        reply = self.client.call(name, {} if payload is None else payload, router_data=where)
         sent = json.dumps([payload, where])
+        label = label or name.rsplit(".", 2)[-2] + "." + name.rsplit(".", 1)[-1]
         self.frames += [(label, sent, frame) for frame in self.client.frames[start:]]
         self.called.add(name)
         self.count += 1
@@ -275,6 +283,7 @@ class Regulator:
         """A call that must be refused: an error toast, or the page's not-found message."""
         reply = self.call(state, handler, payload, where)
         self.must_refuse.add(event(state, handler))
+        self.refusals += 1
         if not (reply.error_toasts or any(reply.vars("missing"))):
             self.not_refused.append(f"{state.__name__}.{handler}({payload}): {reply.describe()}")
         return reply
@@ -481,6 +490,15 @@ def test_agency_b_reaches_nothing_of_agency_a(
         for module in scope_case_modules():
             module.run(reg, backend, ids, agency_b, page)
 
+        # A handler without cases of its own still gets A's ids everywhere a client can put
+        # them (forged_ids.py), so a new handler is covered the day it is registered.
+        victim = Victim.read(engine, ids.acme, ids.agency_a)
+        automatic = regulator_handlers() - reg.called
+        for handler in all_handlers():
+            if handler.name in automatic:
+                for call in forged_calls(handler, victim):
+                    reg.call_named(call.name, call.payload, call.router_data)
+
     after = server.table_digests(engine, IGNORED)
     engine.dispose()
 
@@ -506,10 +524,12 @@ def test_agency_b_reaches_nothing_of_agency_a(
     )
     leaks += reg.carrying(list(BUSINESS_NAMES), skip=by_design)
     assert leaks == [], "\n".join(leaks[:10])
+    tally("regulator-scope:other-agency", "refused", reg.refusals)
+    tally("regulator-scope:other-agency", "allowed", reg.count - reg.refusals)
     print(
         f"agency B: {reg.count} handler calls over all {len(reg.called)} regulator handlers "
-        f"({len(reg.must_refuse)} of them given A's ids, each refused): nothing of agency A "
-        "reached or changed"
+        f"({len(reg.must_refuse)} of them given A's ids, each refused; {len(automatic)} "
+        f"without cases of their own, given forged ids): nothing of agency A reached or changed"
     )
 
 
@@ -575,6 +595,8 @@ def test_participating_agency_sees_only_its_elements(
     ]
     leaks = reg.carrying(secrets)
     assert leaks == [], "\n".join(leaks[:10])
+    tally("regulator-scope:participating-agency", "refused", reg.refusals)
+    tally("regulator-scope:participating-agency", "allowed", reg.count - reg.refusals)
     print(
         f"participating agency: {reg.count} handler calls; its inventory shown, "
         f"{len(cupa_only)} CUPA-only versions refused with nothing sent"

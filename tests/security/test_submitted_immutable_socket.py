@@ -25,6 +25,7 @@ from cers_app.submittals.document_models import ElementDocumentFile
 from cers_app.submittals.document_state import DocumentState
 from tests.security import backend as server
 from tests.security.raw_client import SocketClient
+from tests.security.report import tally
 from tests.security.socket_session import cookie_header
 
 WAREHOUSE = demo.SUBMITTED_FACILITY.name
@@ -146,4 +147,5 @@ def test_every_change_to_a_submitted_version_is_refused(backend: server.Backend)
     assert not_refused == []
     assert asked.vars("confirming") == []
     assert server.table_digests(engine, IGNORED) == before
+    tally("immutable-submitted", "refused", len(calls) + 1)
     print(f"{len(calls) + 1} changing handlers called on submitted versions: all refused")

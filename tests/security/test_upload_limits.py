@@ -33,7 +33,9 @@ from cers_app.core.storage import StoredFile
 from cers_app.facilities.models import Facility
 from cers_app.inventory import http_routes, service
 from tests.security import backend as server
+from tests.security.report import tally
 from tests.security.socket_session import cookie_header
+from tests.security.tallied import count_responses
 from tests.unit.facilities import county as yolo
 from tests.unit.organizations import world as acme_world
 
@@ -84,6 +86,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 @pytest.fixture
 def client(database) -> Iterator[TestClient]:
     with TestClient(http_api.build_api(), follow_redirects=False) as test_client:
+        count_responses(test_client, "uploads:inventory")
         yield test_client
 
 
@@ -641,6 +644,7 @@ def test_a_30_mb_body_is_refused_before_it_is_read(live, path: str) -> None:
     assert after - before < MB, f"the server's folders grew by {after - before} bytes"
     assert _stored_count(backend) == files_before
     assert backend.alive()
+    tally("uploads:body-size", "refused")
 
 
 @pytest.mark.parametrize("path", [routes.INVENTORY_UPLOAD, "/_upload"])
@@ -674,6 +678,7 @@ def test_a_chunked_body_without_a_length_is_refused(live, path: str) -> None:
     assert after - before < MB, f"the server's folders grew by {after - before} bytes"
     assert _stored_count(backend) == files_before
     assert backend.alive()
+    tally("uploads:body-size", "refused")
 
 
 def test_a_real_upload_is_stored_and_its_job_runs(live) -> None:

@@ -11,7 +11,7 @@ from cers_app.accounts.conditions import VERSION
 from cers_app.agencies.models import AgencyMember
 from cers_app.core import db
 from cers_app.core.permissions import Permission, Portal
-from tests import helpers
+from tests import audit_hook, helpers
 from tests.unit import support
 
 P = Permission
@@ -108,7 +108,8 @@ def test_it_drops_the_regulator_portal_as_soon_as_the_role_is_removed(rita):
         session.add(member)
         session.commit()
 
-    db.run(deactivate)
+    with audit_hook.exempt("deactivates the membership by hand"):
+        db.run(deactivate)
 
     actor = _actor(cookie)
     assert actor.permissions == {P.SIGNED_IN, P.ACCOUNT}

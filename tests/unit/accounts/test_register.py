@@ -72,7 +72,7 @@ def test_it_refuses_each_invalid_field_and_writes_nothing(database, field, value
     assert set(error.fields) == {field}
     assert error.fields[field].startswith(message)
     assert error.message == error.fields[field]
-    assert not any(support.table_counts().values())
+    assert not any(support.data_counts().values())
 
 
 @pytest.mark.parametrize(("password", "message"), REFUSED_PASSWORDS)
@@ -81,7 +81,7 @@ def test_it_refuses_a_password_that_breaks_a_rule(database, password, message):
 
     assert set(error.fields) == {"password"}
     assert message in error.fields["password"]
-    assert not any(support.table_counts().values())
+    assert not any(support.data_counts().values())
 
 
 def test_it_refuses_a_password_built_from_the_persons_own_words(database):
@@ -140,7 +140,7 @@ def test_it_reports_every_problem_at_once(database):
         "accept_conditions",
     }
     assert error.message == "Please correct the highlighted fields."
-    assert not any(support.table_counts().values())
+    assert not any(support.data_counts().values())
 
 
 @pytest.mark.parametrize("username", ["lena5", "L" * 16, "LENALEAD", "2026lena"])
@@ -180,17 +180,17 @@ def test_it_stores_a_pending_account_with_hashed_secrets(database, frozen_clock)
 
 def test_it_refuses_a_username_that_differs_only_in_case(database):
     helpers.register("lenalead")
-    before = support.table_counts()
+    before = support.data_counts()
 
     error = _refusal(helpers.registration("LenaLEAD", email="other@example.com"))
 
     assert error.fields == {"username": service.USERNAME_TAKEN}
-    assert support.table_counts() == before
+    assert support.data_counts() == before
 
 
 def test_it_turns_a_lost_race_for_a_username_into_a_field_error(database, monkeypatch):
     helpers.register("lenalead")
-    before = support.table_counts()
+    before = support.data_counts()
     # The other sign-up commits between our check and our insert: the check sees nothing,
     # and the unique index has the last word.
     monkeypatch.setattr(service, "_username_taken", lambda *args, **kwargs: False)
@@ -198,7 +198,7 @@ def test_it_turns_a_lost_race_for_a_username_into_a_field_error(database, monkey
     error = _refusal(helpers.registration("LENALEAD", email="second@example.com"))
 
     assert error.fields == {"username": service.USERNAME_TAKEN}
-    assert support.table_counts() == before
+    assert support.data_counts() == before
 
 
 def test_it_records_the_accepted_conditions_version(database, frozen_clock):

@@ -12,6 +12,7 @@ from cers_app.core import clock, db
 from cers_app.inventory import findings, importing
 from cers_app.inventory.import_plan import REPLACE, Existing, Planner, stored_json
 from cers_app.inventory.models import InventoryFinding, InventoryItem
+from tests import audit_hook
 from tests.unit.inventory import importing_files as files
 from tests.unit.inventory import stock
 from tests.unit.inventory.test_prefill_from_library import _chemical
@@ -65,7 +66,11 @@ def test_insert_many_stores_what_a_core_insert_stores(yard, world):
     for row in quick:
         row["data"] = stored_json(row["data"])
 
-    with db.new_session() as session, db.transaction(session):
+    with (
+        audit_hook.exempt("compares the bulk insert with a Core insert, no service"),
+        db.new_session() as session,
+        db.transaction(session),
+    ):
         connection = session.connection()
         connection.execute(ITEMS.insert(), core)
         importing.insert_many(connection, ITEMS, quick, json_text=("data",))
@@ -117,7 +122,11 @@ def test_replace_keeps_library_links_first_come_first_served(yard, world, tmp_pa
     acid_row = stock.row(CommonName="Sulfuric acid", CASNumber="7664-93-9")
     stock.added(world.ed, yard, acid_row)
     second = stock.added(world.ed, yard, acid_row)
-    with db.new_session() as session, db.transaction(session):
+    with (
+        audit_hook.exempt("links the row to the library by hand"),
+        db.new_session() as session,
+        db.transaction(session),
+    ):
         session.execute(
             sa.update(InventoryItem).where(InventoryItem.id == second).values(chemical_id=acid)
         )

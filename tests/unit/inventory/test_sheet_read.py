@@ -616,3 +616,93 @@ def test_the_first_visible_worksheet_is_read(tmp_path):
     reading = read_inventory(path, CERS_ID)
     assert reading.problems == []
     assert len(reading.rows) == 1
+
+
+# --- text the reader would copy into many cells ------------------------------------------
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _with_long_text(tmp_path: Path, text: str, copies: int) -> Path:
+    """A workbook whose shared string 0 is `text`, in `copies` cells below two good rows
+    (written by hand: openpyxl writes inline strings)."""
+    names = list(REQUIRED_HEADINGS)
+    heading = "".join(
+        f'<c r="{column_letter(at)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for at, name in enumerate(names)
+    )
+    material = "".join(
+        f'<c r="{column_letter(at)}2" t="inlineStr"><is><t>{good()[column_for(name).tag]}</t>'
+        "</is></c>"
+        for at, name in enumerate(names)
+    )
+    far = "".join(
+        f'<row r="{10 + n // 50}">'
+        + "".join(
+            f'<c r="{column_letter(70 + c)}{10 + n // 50}" t="s"><v>0</v></c>' for c in range(50)
+        )
+        + "</row>"
+        for n in range(0, copies, 50)
+    )
+    sheet = (
+        f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{heading}</row>'
+        f'<row r="2">{material}</row>{far}</sheetData></worksheet>'
+    )
+    path = tmp_path / "long.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+            f'Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/worksheet" '
+            'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+            f'Type="{_DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr(
+            "xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}"><si><t>{text}</t></si></sst>'
+        )
+    return path
+
+
+def test_a_long_shared_string_in_many_cells_is_refused_as_a_bomb(tmp_path):
+    # 1 MB of text in 300 cells: a small file the reader would make 300 MB of text from.
+    path = _with_long_text(tmp_path, "abcdefghijklmnopqrstuvwxyz" * 40_330, 300)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(UnreadableFile, match="decompression bomb"):
+        check_file(path)
+
+
+def test_long_shared_strings_within_the_limit_are_read(tmp_path):
+    path = _with_long_text(tmp_path, "x" * 5000, 200)
+    assert check_file(path) == "xlsx"
+    assert read_inventory(path, CERS_ID).problems == []
+
+
+def test_an_ods_cell_repeated_with_long_text_is_refused_as_a_bomb(tmp_path):
+    text = "abcdefghijklmnopqrstuvwxyz" * 40_330
+    path = _ods(tmp_path / "bomb.ods", [list(REQUIRED_HEADINGS), ["x", text]], last_repeated=300)
+    with pytest.raises(UnreadableFile, match="decompression bomb"):
+        check_file(path)
+
+
+def test_a_workbook_with_a_zip_encrypted_part_is_refused_as_damaged(tmp_path):
+    data = bytearray(_with_long_text(tmp_path, "x", 1).read_bytes())
+    header = data.find(b"PK\x01\x02")
+    data[header + 8] |= 1  # the central directory says the first part is encrypted
+    path = tmp_path / "encrypted.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile, match="could not be read"):
+        check_file(path)

@@ -11,6 +11,7 @@ from cers_app.core.errors import Conflict
 from cers_app.facilities.models import ElementVersion
 from cers_app.facilities.service import SUBMITTED_UNCHANGEABLE
 from cers_app.inventory import service
+from tests import audit_hook
 from tests.unit import support
 from tests.unit.facilities import county as yolo
 from tests.unit.inventory import stock
@@ -29,7 +30,8 @@ def _submit_in_place(facility_id: int) -> None:
             version.status = SUBMITTED
             session.add(version)
 
-    db.run(change)
+    with audit_hook.exempt("leaves a half-done submit behind by hand"):
+        db.run(change)
 
 
 def test_every_change_to_a_submitted_version_is_refused(yard, world):

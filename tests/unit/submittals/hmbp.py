@@ -13,6 +13,7 @@ from cers_app.facilities import service as facility_service
 from cers_app.facilities.models import ElementVersion, FacilityElement
 from cers_app.inventory.models import InventoryItem
 from cers_app.submittals import documents, drafts, submit
+from tests import audit_hook
 from tests.unit.facilities import county as yolo
 from tests.unit.inventory import stock
 from tests.unit.organizations.world import Person
@@ -127,7 +128,8 @@ def reviewed(facility_id: int, status: int = 4, comments: str = "") -> None:
                     row.last_accepted_version_id = version_id
                 session.add(row)
 
-    db.run(change)
+    with audit_hook.exempt("test helper stands in for a review or due-date step"):
+        db.run(change)
 
 
 def accepted_plan(lead: Person, approver: Person, facility_id: int) -> int:
@@ -150,4 +152,5 @@ def set_due(facility_id: int, due) -> None:
                     slot.next_due_date = due
                     session.add(slot)
 
-    db.run(change)
+    with audit_hook.exempt("test helper stands in for a review or due-date step"):
+        db.run(change)

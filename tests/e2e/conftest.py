@@ -62,6 +62,10 @@ window.__reflex_otel = Object.assign(window.__reflex_otel || {}, {
 """
 
 _server_dirs: list[Path] = []
+# Servers started by this run: a test needing a server of its own (two workers) stops these
+# first, since every `reflex run --env prod` rebuilds the one .web/build for its own port.
+running_servers: list[AppServer] = []
+LAST_MODULES = ("test_two_workers.py",)
 
 
 # ---------------------------------------------------------------- collection and reporting
@@ -82,6 +86,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         skip = pytest.mark.skip(reason=f"{reason}: python -m pytest tests/e2e")
         for item in journeys:
             item.add_marker(skip)
+    # Journeys that start a server of their own run after everything using the shared one.
+    items.sort(key=lambda item: item.path.name in LAST_MODULES)
 
 
 _REPORTS = pytest.StashKey[dict]()
@@ -223,6 +229,7 @@ def app_server(
         server = start_server(server_dir, smtp_sink.port, START_TIMEOUT_SECONDS)
     except ServerFailed as exc:
         pytest.fail(str(exc), pytrace=False)
+    running_servers.append(server)
     try:
         yield server
     finally:

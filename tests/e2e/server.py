@@ -70,8 +70,19 @@ class AppServer:
             return
 
 
-def environment(data_dir: Path, base_url: str, smtp_port: int) -> dict[str, str]:
-    """The server's environment: development mode, our SMTP sink, a database of its own."""
+def environment(
+    data_dir: Path,
+    base_url: str,
+    smtp_port: int,
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    workers: int = 1,
+) -> dict[str, str]:
+    """The server's environment: development mode, our SMTP sink, a database of its own.
+
+    With `redis_url`, Reflex keeps state in that Redis and runs `workers` granian workers,
+    each logging the events it serves (cers_app/core/worker_trace.py)."""
     inherited = {
         key: value
         for key, value in os.environ.items()
@@ -81,6 +92,16 @@ def environment(data_dir: Path, base_url: str, smtp_port: int) -> dict[str, str]
     passed = {key: os.environ[key] for key in ("CERS_EDT_XSD_DIR",) if key in os.environ}
     tools = PROJECT / ".tools" / "node_modules" / ".bin"
     path = os.pathsep.join([str(tools), str(Path(sys.executable).parent), os.environ["PATH"]])
+    scale_out = (
+        {
+            "REFLEX_REDIS_URL": redis_url,
+            "REFLEX_STATE_MANAGER_MODE": "redis",
+            "GRANIAN_WORKERS": str(workers),
+            "CERS_LOG_EVENT_WORKERS": "1",
+        }
+        if redis_url
+        else {}
+    )
     return {
         **inherited,
         **passed,
@@ -100,6 +121,8 @@ def environment(data_dir: Path, base_url: str, smtp_port: int) -> dict[str, str]
         "REFLEX_CHECK_LATEST_VERSION": "false",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "NPM_CONFIG_REGISTRY": "https://registry.npmjs.org/",
+        **({"CERS_DATABASE_URL": database_url} if database_url else {}),
+        **scale_out,
     }
 
 
@@ -129,7 +152,15 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_server(data_dir: Path, smtp_port: int, timeout_seconds: float) -> AppServer:
+def start_server(
+    data_dir: Path,
+    smtp_port: int,
+    timeout_seconds: float,
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    workers: int = 1,
+) -> AppServer:
     """Migrate and seed a new database, then serve the app on a free port until stopped.
 
     The first start of a checkout builds the frontend, which takes a while; the wait polls the
@@ -137,7 +168,14 @@ def start_server(data_dir: Path, smtp_port: int, timeout_seconds: float) -> AppS
     """
     port = free_port()
     base_url = f"http://localhost:{port}"
-    env = environment(data_dir, base_url, smtp_port)
+    env = environment(
+        data_dir,
+        base_url,
+        smtp_port,
+        database_url=database_url,
+        redis_url=redis_url,
+        workers=workers,
+    )
     _run_cli(["migrate"], env)
     # The small chemical library (with Motor Oil and Nitrogen), not the full seed.
     _run_cli(["chemicals", "seed", "--from", str(CHEMICAL_FIXTURE)], env)

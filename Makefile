@@ -106,7 +106,7 @@ demo-video: setup-dev
 security-report: setup-dev
 	rm -rf build/security-report
 	CERS_SECURITY_REPORT=$(CURDIR)/build/security-report $(BIN)/python -m pytest -q -n 2 tests/security \
-		tests/unit/core/test_audit_chain.py
+		tests/unit/core/test_audit_chain.py tests/unit/core/test_audit_hook.py tests/unit/concurrency
 	@echo ""
 	@$(BIN)/python -m tests.security.report build/security-report
 

@@ -152,6 +152,10 @@ def test_a_copy_is_changed_and_submitted_once(app_server: AppServer, ui: Page, t
 
     # Back: nothing is left to submit, and there is one new submittal.
     page.go_back()
+    if SUBMITTED in page.url.split("?")[0]:
+        # The double click's second answer also leads to the receipt; when it lands after the
+        # first navigation the receipt is in the history twice (seen once under load).
+        page.go_back()
     expect(page).to_have_url(url_of(SUBMIT))
     wait_until_live(page)
     expect(page.locator("#submit-nothing")).to_be_visible()

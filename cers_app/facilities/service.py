@@ -415,23 +415,7 @@ def _facility_information_draft(
     # Imported here: submittals builds on this module (it starts drafts of every element).
     from cers_app.submittals import drafts
 
-    copied = drafts.fill(session, actor, previous, draft)
-    audit.record(
-        session,
-        actor_user_id=actor.user_id,
-        event=AuditEventType.ELEMENT_DRAFT_STARTED,
-        subject_type="element_version",
-        subject_id=draft.id or 0,
-        facility_id=facility.id,
-        organization_id=facility.organization_id,
-        after={
-            "facility_id": facility.id,
-            "element": FACILITY_INFORMATION,
-            "from_version_id": previous.id if previous else None,
-            "rows": copied,
-        },
-        client_ip=actor.client_ip,
-    )
+    drafts.fill_and_record(session, actor, facility, previous, draft)
     return draft
 
 

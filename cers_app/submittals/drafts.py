@@ -173,23 +173,7 @@ def start_in(
     source = _basis(session, facility, slot, basis)
     draft = new_draft(session, actor, facility, wanted)
     draft.data = blank_data(wanted)
-    copied = fill(session, actor, source, draft)
-    audit.record(
-        session,
-        actor_user_id=actor.user_id,
-        event=AuditEventType.ELEMENT_DRAFT_STARTED,
-        subject_type="element_version",
-        subject_id=draft.id or 0,
-        facility_id=facility.id,
-        organization_id=facility.organization_id,
-        after={
-            "facility_id": facility.id,
-            "element": wanted,
-            "from_version_id": source.id if source else None,
-            "rows": copied,
-        },
-        client_ip=actor.client_ip,
-    )
+    fill_and_record(session, actor, facility, source, draft)
     return draft.id or 0
 
 
@@ -269,3 +253,30 @@ def facility_basis_choices(
                 for v in _history(session, facility.id, slot.element)
             ]
     return choices
+
+
+def fill_and_record(
+    session: Session,
+    actor: Actor,
+    facility: Facility,
+    source: ElementVersion | None,
+    draft: ElementVersion,
+) -> None:
+    """Copy `source` into the new `draft` and record that the draft was started."""
+    copied = fill(session, actor, source, draft)
+    audit.record(
+        session,
+        actor_user_id=actor.user_id,
+        event=AuditEventType.ELEMENT_DRAFT_STARTED,
+        subject_type="element_version",
+        subject_id=draft.id or 0,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
+        after={
+            "facility_id": facility.id,
+            "element": draft.element,
+            "from_version_id": source.id if source else None,
+            "rows": copied,
+        },
+        client_ip=actor.client_ip,
+    )

@@ -3,11 +3,12 @@
 `python bench/scale.py [--scale 1.0] [--rebuild] [--runs 60] [--url URL]` (`make bench-scale`)
 builds a synthetic statewide dataset (bench/scale_data.py: 150,000 facilities, 3,000,000
 inventory rows and 400,000 submittals at scale 1) in its own database `bench_scale` on
-127.0.0.1:5432 (created and migrated when missing, reused when its counts match), ANALYZEs it,
-then times the app's own service functions: the regulator's facility search, the review-queue
-page (a CUPA reviewer) and the inventory page (a business Lead User), each with varied
-parameters. Prints p50/p95/max per query against the 100 ms p95 target, the table sizes and
-the generation time. Exit status 1 when a target is missed.
+127.0.0.1:5432 (created and migrated when missing, reused when its counts match),
+VACUUM ANALYZEs it (as autovacuum would have), then times the app's own service functions:
+the regulator's facility search, the review-queue page (a CUPA reviewer) and the inventory
+page (a business Lead User), each with varied parameters. Prints p50/p95/max per query
+against the 100 ms p95 target, the table sizes and the generation time. Exit status 1 when a
+target is missed.
 """
 
 from __future__ import annotations
@@ -77,9 +78,15 @@ def build(engine: sa.Engine, sizes: scale_data.Sizes, rebuild: bool) -> float | 
                 "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT max(id) FROM {0}))"
             )
             conn.execute(sa.text(sequence.format(table)))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("ANALYZE"))
+    settle(engine)
     return time.perf_counter() - started
+
+
+def settle(engine: sa.Engine) -> None:
+    """VACUUM ANALYZE: the statistics and visibility map autovacuum keeps on a live database
+    (rows just bulk-loaded have neither, so index-only scans would still read the table)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
 
 
 def actor(user_id: int, username: str, *, regulator: bool) -> Actor:
@@ -208,8 +215,9 @@ def main() -> int:
     generated = build(engine, sizes, args.rebuild)
     if generated is None:
         print("dataset present with the right counts: reused (--rebuild to generate again)")
+        settle(engine)
     else:
-        print(f"generated in {generated:.1f} s (including ANALYZE)")
+        print(f"generated in {generated:.1f} s (including VACUUM ANALYZE)")
     print("\nrows and sizes (pg_total_relation_size, with indexes):")
     with engine.connect() as conn:
         for table, rows in counts(engine, sizes.expected()).items():

@@ -39,11 +39,32 @@ def clamp(page: Any, page_size: Any, default_size: int = 25) -> tuple[int, int]:
 
 
 def fetch_page(
-    session: Session, statement: sa.Select, page: int, page_size: int
+    session: Session,
+    statement: sa.Select,
+    page: int,
+    page_size: int,
+    *,
+    count_with_rows: bool = False,
 ) -> tuple[list, int]:
-    """The rows of one page of `statement` and the total count, both computed in SQL."""
-    total = session.execute(
-        sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
-    ).scalar_one()
+    """The rows of one page of `statement` and the total count, both computed in SQL.
+
+    `count_with_rows` counts in the page's own query (a window over the matching rows): one
+    pass instead of two for a search that must read every match anyway to sort it. Leave
+    it off when the sort can stop early by an index, which a window count would defeat.
+    """
+    if count_with_rows:
+        counted = statement.add_columns(sa.func.count().over())
+        rows = session.execute(counted.limit(page_size).offset((page - 1) * page_size)).all()
+        if rows:
+            return [tuple(row[:-1]) for row in rows], int(rows[0][-1])
+        if page == 1:
+            return [], 0
+        return [], _count(session, statement)  # a page past the end: no rows, but how many
+    total = _count(session, statement)
     rows = session.execute(statement.limit(page_size).offset((page - 1) * page_size)).all()
-    return list(rows), int(total)
+    return list(rows), total
+
+
+def _count(session: Session, statement: sa.Select) -> int:
+    counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    return int(session.execute(counted).scalar_one())

@@ -63,7 +63,11 @@ class FacilityElement(SQLModel, table=True):
     """One submittal element of one facility: is it required, who regulates it, its versions."""
 
     __tablename__ = "facility_element"
-    __table_args__ = (UniqueConstraint("facility_id", "element"),)
+    __table_args__ = (
+        UniqueConstraint("facility_id", "element"),
+        # A regulator's reach: the facilities of an agency, read from the index alone.
+        sa.Index("ix_facility_element_agency_facility", "agency_id", "facility_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     facility_id: int = Field(foreign_key="facility.id", ondelete="RESTRICT", index=True)
@@ -83,6 +87,19 @@ class ElementVersion(SQLModel, table=True):
     """One version of one element of a facility: a draft, or a submitted (immutable) version."""
 
     __tablename__ = "element_version"
+    __table_args__ = (
+        # The review queue sorts and counts a reach's versions from this index alone and
+        # reads the full rows of one page only (regulator/queue.py).
+        sa.Index(
+            "ix_element_version_queue",
+            "facility_id",
+            "status",
+            "submitted_at",
+            "id",
+            "element",
+            "agency_id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     facility_id: int = Field(foreign_key="facility.id", ondelete="RESTRICT", index=True)

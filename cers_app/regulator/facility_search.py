@@ -76,7 +76,7 @@ def search_facilities(
     statement = (
         select(Facility, Organization.name)
         .join(Organization, col(Organization.id) == Facility.organization_id)
-        .where(Facility.status == FacilityStatus.ACTIVE.value, scope.facility_clause(reach))
+        .where(Facility.status == FacilityStatus.ACTIVE.value, scope.facilities_first(reach))
         .order_by(func.lower(Facility.name), col(Facility.id))
     )
     if wanted:
@@ -90,13 +90,17 @@ def search_facilities(
                 Facility.street,
                 Facility.city,
                 Facility.zip_code,
-                Organization.name,
             )
         ]
+        # Businesses matched on their own, once (a hashed set), not each facility's joined row.
+        businesses = select(Organization.id).where(
+            func.lower(Organization.name).contains(needle, autoescape=True)
+        )
+        matches.append(col(Facility.organization_id).in_(businesses))
         if wanted.isascii() and wanted.isdigit() and int(wanted) <= MAX_CERS_ID:
             matches.append(col(Facility.cers_id) == int(wanted))
         statement = statement.where(or_(*matches))
-    rows, total = fetch_page(session, statement, page, page_size)
+    rows, total = fetch_page(session, statement, page, page_size, count_with_rows=True)
     summaries = element_summaries(session, reach, [f.id for f, _ in rows if f.id is not None])
     return Page(
         rows=[

@@ -165,8 +165,53 @@ def _checked(query: QueueQuery, agencies: dict[str, str]) -> dict[str, object]:
     }
 
 
-def _statement(reach: scope.Reach, f: dict[str, object]) -> sa.Select:
-    statement = (
+def _facilities(text: str) -> sa.Select:
+    """The active facilities whose name or city contains `text` or whose CERS ID it is."""
+    facilities = select(Facility.id).where(Facility.status == FacilityStatus.ACTIVE.value)
+    if not text:
+        return facilities
+    lowered = text.lower()
+    matches = [
+        func.lower(Facility.name).contains(lowered, autoescape=True),
+        func.lower(Facility.city).contains(lowered, autoescape=True),
+    ]
+    if text.isascii() and text.isdigit() and len(text) < 12:
+        matches.append(Facility.cers_id == int(text))
+    return facilities.where(or_(*matches))
+
+
+def _matching(reach: scope.Reach, f: dict[str, object]) -> sa.Select:
+    """The ids of the versions the filters select, in the page's order.
+
+    Only ids, so that the database can sort and count them from an index and read the
+    full rows of one page alone (`_details`).
+    """
+    statement = select(ElementVersion.id).where(
+        scope.version_clause(reach, _facilities(str(f["text"])))
+    )
+    if f["element"] is not None:
+        statement = statement.where(ElementVersion.element == f["element"])
+    if f["status"] == OPEN:
+        statement = statement.where(col(ElementVersion.status).in_(OPEN_STATUSES))
+    elif f["status"] != ALL:
+        statement = statement.where(ElementVersion.status == int(str(f["status"])))
+    if f["agency"] is not None:
+        statement = statement.where(ElementVersion.agency_id == f["agency"])
+    if isinstance(f["start"], dt.date):
+        statement = statement.where(col(ElementVersion.submitted_at) >= _local_start(f["start"]))
+    if isinstance(f["end"], dt.date):
+        end = _local_start(f["end"] + dt.timedelta(days=1))
+        statement = statement.where(col(ElementVersion.submitted_at) < end)
+    order = col(ElementVersion.submitted_at)
+    ids = col(ElementVersion.id)
+    if f["sort"] == NEWEST:
+        return statement.order_by(order.desc(), ids.desc())
+    return statement.order_by(order, ids)
+
+
+def _details(session: Session, version_ids: list[int]) -> list[QueueRow]:
+    """The queue rows of `version_ids`, in that order."""
+    found = session.exec(
         select(
             ElementVersion.id,
             ElementVersion.facility_id,
@@ -183,36 +228,26 @@ def _statement(reach: scope.Reach, f: dict[str, object]) -> sa.Select:
         .join(Facility, col(Facility.id) == ElementVersion.facility_id)
         .outerjoin(Agency, col(Agency.id) == ElementVersion.agency_id)
         .outerjoin(User, col(User.id) == ElementVersion.submitted_by_user_id)
-        .where(scope.version_clause(reach), Facility.status == FacilityStatus.ACTIVE.value)
-    )
-    if f["element"] is not None:
-        statement = statement.where(ElementVersion.element == f["element"])
-    if f["status"] == OPEN:
-        statement = statement.where(col(ElementVersion.status).in_(OPEN_STATUSES))
-    elif f["status"] != ALL:
-        statement = statement.where(ElementVersion.status == int(str(f["status"])))
-    if f["agency"] is not None:
-        statement = statement.where(ElementVersion.agency_id == f["agency"])
-    if isinstance(f["start"], dt.date):
-        statement = statement.where(col(ElementVersion.submitted_at) >= _local_start(f["start"]))
-    if isinstance(f["end"], dt.date):
-        end = _local_start(f["end"] + dt.timedelta(days=1))
-        statement = statement.where(col(ElementVersion.submitted_at) < end)
-    text = str(f["text"])
-    if text:
-        lowered = text.lower()
-        matches = [
-            func.lower(Facility.name).contains(lowered, autoescape=True),
-            func.lower(Facility.city).contains(lowered, autoescape=True),
-        ]
-        if text.isascii() and text.isdigit() and len(text) < 12:
-            matches.append(Facility.cers_id == int(text))
-        statement = statement.where(or_(*matches))
-    order = col(ElementVersion.submitted_at)
-    ids = col(ElementVersion.id)
-    if f["sort"] == NEWEST:
-        return statement.order_by(order.desc(), ids.desc())
-    return statement.order_by(order, ids)
+        .where(col(ElementVersion.id).in_(version_ids))
+    ).all()
+    rows = {
+        row[0]: QueueRow(
+            version_id=row[0],
+            facility_id=row[1],
+            cers_id=row[2],
+            facility_name=row[3],
+            city=row[4],
+            element=row[5],
+            element_label=element_label(row[5]),
+            agency=row[6] or "Not assigned",
+            submitted_at=clock.format_local(row[7]),
+            status=row[8],
+            status_label=status_label(row[8]),
+            submitter=f"{row[9] or ''} {row[10] or ''}".strip(),
+        )
+        for row in found
+    }
+    return [rows[version_id] for version_id in version_ids if version_id in rows]
 
 
 def queue_page(session: Session, actor: Actor, query: QueueQuery) -> QueuePage:
@@ -221,25 +256,11 @@ def queue_page(session: Session, actor: Actor, query: QueueQuery) -> QueuePage:
     agencies = _agency_choices(session, reach)
     filters = _checked(query, agencies)
     page, size = paging.clamp(query.page, query.page_size, PAGE_SIZE)
-    rows, total = paging.fetch_page(session, _statement(reach, filters), page, size)
+    ids, total = paging.fetch_page(
+        session, _matching(reach, filters), page, size, count_with_rows=True
+    )
     return QueuePage(
-        rows=[
-            QueueRow(
-                version_id=row[0],
-                facility_id=row[1],
-                cers_id=row[2],
-                facility_name=row[3],
-                city=row[4],
-                element=row[5],
-                element_label=element_label(row[5]),
-                agency=row[6] or "Not assigned",
-                submitted_at=clock.format_local(row[7]),
-                status=row[8],
-                status_label=status_label(row[8]),
-                submitter=f"{row[9] or ''} {row[10] or ''}".strip(),
-            )
-            for row in rows
-        ],
+        rows=_details(session, [row[0] for row in ids]),
         total=total,
         page=page,
         pages=max(1, -(-total // size)),
@@ -254,10 +275,8 @@ def queue_counts(session: Session, actor: Actor) -> QueueCounts:
     counts = dict(
         session.exec(
             select(ElementVersion.status, func.count())
-            .join(Facility, col(Facility.id) == ElementVersion.facility_id)
             .where(
-                scope.version_clause(reach),
-                Facility.status == FacilityStatus.ACTIVE.value,
+                scope.version_clause(reach, _facilities("")),
                 col(ElementVersion.status).in_(OPEN_STATUSES),
             )
             .group_by(ElementVersion.status)

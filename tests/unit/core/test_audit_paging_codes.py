@@ -108,3 +108,19 @@ def test_it_knows_the_58_counties():
     assert codes.county_label(None) == codes.county_label(99) == ""
     assert codes.county_code("  los   ANGELES ") == 19
     assert codes.county_code("Atlantis") is None
+
+
+def test_it_can_count_in_the_page_query_itself(database, frozen_clock):
+    for n in range(7):
+        helpers.register(f"person{n}", email=f"p{n}@example.com")
+        clock.advance(seconds=1)
+    statement = select(User.username, User.email).order_by(col(User.id))
+
+    rows, total = db.run(paging.fetch_page, statement, 2, 3, count_with_rows=True)
+    assert total == 7
+    assert rows == [(f"person{n}", f"p{n}@example.com") for n in (3, 4, 5)]
+    # A page past the end has no rows but still says how many there are.
+    assert db.run(paging.fetch_page, statement, 4, 3, count_with_rows=True) == ([], 7)
+    nobody = statement.where(User.username == "nobody")
+    assert db.run(paging.fetch_page, nobody, 1, 3, count_with_rows=True) == ([], 0)
+    assert db.run(paging.fetch_page, nobody, 2, 3, count_with_rows=True) == ([], 0)

@@ -95,6 +95,8 @@ def test_results_are_paged_by_name(sites, vic):
         "Acme Plating - Davis Works",
         "Acme Plating - Woodland 100% Plant",
     ]
+    beyond = _search(vic, "acme", page=5, size=1)
+    assert beyond.rows == [] and beyond.total == 2  # past the end: still counted
 
 
 def test_bad_text_is_refused_and_a_business_user_cannot_search(small_world, sites, vic):

@@ -11,9 +11,11 @@ import pytest
 from cers_app.core import clock, db
 from cers_app.core.codes import ACCEPTED, UNDER_REVIEW
 from cers_app.core.errors import ValidationFailed
+from cers_app.facilities.models import Facility, FacilityStatus
 from cers_app.regulator import queue
 from cers_app.regulator import review as review_service
 from cers_app.regulator.queue import QueueQuery
+from tests.audit_hook import exempt
 from tests.unit.facilities import county as yolo
 from tests.unit.regulator.cast import ERTP, FI, HMI, submitted_plan
 from tests.unit.regulator.conftest import Review
@@ -177,3 +179,29 @@ def test_counts_for_the_regulator_home(q):
     assert db.run(queue.queue_counts, rob.actor()) == queue.QueueCounts(4, 1)
     assert db.run(queue.queue_counts, q.review.pam.actor()) == queue.QueueCounts(1, 0)
     assert db.run(queue.queue_counts, q.review.rex.actor()) == queue.QueueCounts(0, 0)
+
+
+def test_a_facility_that_is_no_longer_active_leaves_the_queue_and_the_counts(q):
+    rob, pam = q.review.rob, q.review.pam
+
+    def retire(session):
+        session.get(Facility, q.woodland).status = FacilityStatus.DELETED.value
+        session.commit()
+
+    with exempt("stands in for the facility-deletion request, tested in facilities"):
+        db.run(retire)
+
+    davis = [q.review.versions[e] for e in (FI, HMI, ERTP)]
+    assert _ids(_page(rob)) == davis and _ids(_page(rob, status="all")) == davis
+    assert _ids(_page(rob, facility="woodland")) == []
+    assert db.run(queue.queue_counts, rob.actor()) == queue.QueueCounts(3, 0)
+    # The participating agency saw only Woodland's HMI: now nothing.
+    assert _page(pam).rows == [] and _page(pam).total == 0
+    assert db.run(queue.queue_counts, pam.actor()) == queue.QueueCounts(0, 0)
+
+
+def test_a_participating_agency_searches_within_the_elements_it_regulates(q):
+    pam, woodland = q.review.pam, q.woodland_versions
+    assert _ids(_page(q.review.pam, facility="woodland")) == [woodland[HMI]]
+    assert _ids(_page(pam, facility="davis")) == []  # the CUPA's facility, not an element of pam's
+    assert _ids(_page(pam, facility=str(yolo.facility(q.woodland).cers_id))) == [woodland[HMI]]

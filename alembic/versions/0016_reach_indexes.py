@@ -28,8 +28,15 @@ def upgrade() -> None:
         ["facility_id", "status", "submitted_at", "id", "element", "agency_id"],
         unique=False,
     )
+    op.create_index(
+        "ix_element_version_agency_queue",
+        "element_version",
+        ["agency_id", "status", "submitted_at", "id", "facility_id", "element"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_element_version_agency_queue", table_name="element_version")
     op.drop_index("ix_element_version_queue", table_name="element_version")
     op.drop_index("ix_facility_element_agency_facility", table_name="facility_element")

@@ -99,6 +99,16 @@ class ElementVersion(SQLModel, table=True):
             "element",
             "agency_id",
         ),
+        # The same for a participating agency's staff, who see the versions submitted to it.
+        sa.Index(
+            "ix_element_version_agency_queue",
+            "agency_id",
+            "status",
+            "submitted_at",
+            "id",
+            "facility_id",
+            "element",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

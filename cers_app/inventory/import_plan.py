@@ -10,11 +10,13 @@ sentences, so the transaction that changes the draft only writes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from json.encoder import encode_basestring_ascii as _json_text  # type: ignore[attr-defined]
 from types import SimpleNamespace
 from typing import Any, cast
@@ -28,7 +30,7 @@ from cers_app.inventory import findings
 from cers_app.inventory.fields import TAGS
 from cers_app.inventory.import_models import InventoryImport, InventoryImportRow
 from cers_app.inventory.models import NO_FINDINGS_RANK, InventoryItem
-from cers_app.inventory.rules import LEVEL_RANK, Finding, RuleSettings, validate_row
+from cers_app.inventory.rules import LEVEL_RANK, Finding, RuleSettings, validate_rows
 from cers_app.inventory.thresholds import LocalThresholds, Material, assess
 from cers_app.inventory.values import row_of
 
@@ -276,48 +278,51 @@ def prepare(
     changed: dict[int, dict[str, Any]] = {}  # updated rows by id
     assessed = _Assessed(session)
     new_rows: list[dict[str, Any]] = []
-    for planned in staged_plan(session, job.id or 0, planner):
-        if planned.action == UNCHANGED:
-            continue
-        columns, row = findings.columns_of(planned.values)
-        found = validate_row(row, settings)
-        columns["worst_rank"] = _rank(found) if found else NO_FINDINGS_RANK
-        columns["finding_count"] = len(found)
-        target = planned.target
-        if planned.action == UPDATE and target is not None:
-            changed[target.id] = {
-                "id": target.id,
-                **columns,
-                "updated_at": now,
-                "updated_by_user_id": user_id,
-                "version": target.version + 1,
-            }
-            prepared.update_findings += [
-                {**f, "item_id": target.id} for f in _finding_dicts(found, version_id)
-            ]
-            chemical_id = target.chemical_id
-            assess_id = target.id
-        else:
-            chemical_id = target.chemical_id if target is not None else None
-            assess_id = -(len(new_rows) + 1)  # provisional: the row has no id yet
-            columns.update(
-                data=stored_json(columns["data"]),
-                facility_id=job.facility_id,
-                element_version_id=version_id,
-                chemical_id=chemical_id,
-                created_at=now,
-                created_by_user_id=user_id,
-                updated_at=now,
-                updated_by_user_id=user_id,
-                version=1,
+    for batch in _changes(session, job.id or 0, planner):
+        # The rules look at the batch a column at a time.
+        found_rows = validate_rows([row for *_, row in batch], settings)
+        for (action, target, columns, row), found in zip(batch, found_rows, strict=True):
+            columns["worst_rank"] = _rank(found) if found else NO_FINDINGS_RANK
+            columns["finding_count"] = len(found)
+            if action == UPDATE and target is not None:
+                changed[target.id] = {
+                    "id": target.id,
+                    **columns,
+                    "updated_at": now,
+                    "updated_by_user_id": user_id,
+                    "version": target.version + 1,
+                }
+                prepared.update_findings += [
+                    {**f, "item_id": target.id} for f in _finding_dicts(found, version_id)
+                ]
+                chemical_id = target.chemical_id
+                assess_id = target.id
+            else:
+                chemical_id = target.chemical_id if target is not None else None
+                assess_id = -(len(new_rows) + 1)  # provisional: the row has no id yet
+                columns.update(
+                    data=stored_json(columns["data"]),
+                    facility_id=job.facility_id,
+                    element_version_id=version_id,
+                    chemical_id=chemical_id,
+                    created_at=now,
+                    created_by_user_id=user_id,
+                    updated_at=now,
+                    updated_by_user_id=user_id,
+                    version=1,
+                )
+                new_rows.append(columns)
+                found_dicts = _finding_dicts(found, version_id)
+                prepared.insert_findings += found_dicts
+                prepared.insert_finding_counts.append(len(found_dicts))
+            assessed.add(
+                assess_id,
+                row,
+                chemical_id,
+                columns["cas"],
+                columns["material_key"],
+                columns["special"],
             )
-            new_rows.append(columns)
-            found_rows = _finding_dicts(found, version_id)
-            prepared.insert_findings += found_rows
-            prepared.insert_finding_counts.append(len(found_rows))
-        assessed.add(
-            assess_id, row, chemical_id, columns["cas"], columns["material_key"], columns["special"]
-        )
     kept = [row for row in existing if row.id not in changed] if job.mode != REPLACE else []
     for row in kept:
         assessed.add(row.id, row_of(row.data), row.chemical_id, row.cas)
@@ -366,6 +371,7 @@ def existing_rows(session: Session, version_id: int, mode: str) -> list[Existing
 
 
 _TAG_LIST = list(TAGS)
+_MARK_JSON = f"[{json.dumps(STAGED_MARK)}, "
 
 
 def staged_values(given: Mapping[str, str]) -> list[str | None]:
@@ -373,6 +379,15 @@ def staged_values(given: Mapping[str, str]) -> list[str | None]:
     if len(given) == len(_TAG_LIST) and list(given) == _TAG_LIST:  # every column, in order
         return [STAGED_MARK, *given.values()]
     return [STAGED_MARK, *map(given.get, TAGS)]
+
+
+def staged_json(given: Mapping[str, str]) -> str:
+    """`staged_values` as JSON text, as `json.dumps` writes it (a JSON column's own way),
+    made quicker for the usual row: text and nulls only."""
+    if len(given) == len(_TAG_LIST) and list(given) == _TAG_LIST:  # every column, in order
+        with contextlib.suppress(TypeError):  # else a value that is not text
+            return _MARK_JSON + ", ".join(map(_json_text, given.values())) + "]"
+    return json.dumps(staged_values(given))
 
 
 def staged_given(data: object) -> dict[str, str]:
@@ -391,6 +406,19 @@ def staged_given(data: object) -> dict[str, str]:
 
 def staged_plan(session: Session, import_id: int, planner: Planner) -> Iterator[Planned]:
     """The staged rows, in the file's order, planned by `planner` a batch at a time."""
+    for batch in staged_batches(session, import_id, planner):
+        yield from batch
+
+
+def staged_batches(session: Session, import_id: int, planner: Planner) -> Iterator[list[Planned]]:
+    """`staged_plan`, a batch (of up to BATCH_ROWS rows) at a time."""
+    for batch in _staged_rows(session, import_id):
+        yield planner.add([(sheet_row, staged_given(data)) for sheet_row, data in batch])
+
+
+def _staged_rows(session: Session, import_id: int) -> Iterator[list[tuple[int, object]]]:
+    """(sheet row, staged data) of the staged rows, in the file's order, BATCH_ROWS at a
+    time."""
     rows = cast(sa.Table, InventoryImportRow.__table__).c
     last = 0
     while True:
@@ -403,4 +431,37 @@ def staged_plan(session: Session, import_id: int, planner: Planner) -> Iterator[
         if not batch:
             return
         last = batch[-1][0]
-        yield from planner.add((sheet_row, staged_given(data)) for _, sheet_row, data in batch)
+        yield [(sheet_row, data) for _, sheet_row, data in batch]
+
+
+_Change = tuple[str, Existing | None, dict[str, Any], dict[str, str]]
+
+
+def _changes(session: Session, import_id: int, planner: Planner) -> Iterator[list[_Change]]:
+    """The staged rows that change the draft, planned by `planner` a batch at a time:
+    (action, target, and `findings.columns_of` the values to be stored) of each."""
+    if planner.matcher is None and planner.mode != MERGE:
+        # Every row is added as the file gives it: no row needs planning on its own.
+        for batch in _staged_rows(session, import_id):
+            planner.plan.added += len(batch)
+            yield [(ADD, None, *_added_columns(data)) for _, data in batch]
+        return
+    for planned_rows in staged_batches(session, import_id, planner):
+        yield [
+            (planned.action, planned.target, *findings.columns_of(planned.values))
+            for planned in planned_rows
+            if planned.action != UNCHANGED
+        ]
+
+
+_STAGED_LENGTH = len(TAGS) + 1
+
+
+def _added_columns(data: object) -> tuple[dict[str, Any], dict[str, str]]:
+    """`findings.columns_of(staged_given(data))`, straight from the usual staged row."""
+    staged = cast(list, data)
+    if data.__class__ is list and len(staged) == _STAGED_LENGTH and staged[0] == STAGED_MARK:
+        quick = findings.columns_of_items(zip(TAGS, islice(staged, 1, None), strict=True))
+        if quick is not None:
+            return quick
+    return findings.columns_of(staged_given(data))

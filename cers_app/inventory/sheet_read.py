@@ -994,6 +994,37 @@ def _float_number(definition: FieldDef) -> Callable[[float], str | None]:
     return number
 
 
+def _float_column(definition: FieldDef) -> Callable[[Sequence[object]], list[str] | None]:
+    """`_float_number` of a whole column of float cells at once: their stored values, or
+    None when it cannot vouch for every cell that way (then each is cleaned on its own).
+
+    Every cell's shortest text (`repr`) is matched at once, joined by newlines: digits, a
+    point and digits after it within the field's decimals (".0" for a whole number, whose
+    stored text drops it). Negative numbers, exponents, nan and inf do not match. A stored
+    text may be no longer than the field's digits (counting a point as one: never fewer
+    than `_float_number` counts)."""
+    if definition.kind == INTEGER:
+        line = r"\d+\.0"
+    elif definition.decimals is None:
+        line = r"\d+\.\d+"
+    elif definition.decimals:
+        line = rf"\d+\.\d{{1,{definition.decimals}}}"
+    else:
+        line = r"\d+\.0"
+    match = re.compile(rf"{line}(?:\n{line})*", re.ASCII).fullmatch
+    # A stored text is never shorter than its digits; 15 digits keep a number below 1e15.
+    limit = min(definition.digits or 15, 15)
+
+    def numbers(cells: Sequence[object]) -> list[str] | None:
+        joined = "\n".join(map(repr, cells))
+        if match(joined) is None:
+            return None
+        stored = (joined + "\n").replace(".0\n", "\n")[:-1].split("\n")
+        return None if max(map(len, stored)) > limit else stored
+
+    return numbers
+
+
 def _column_cleaner(item: _Mapped) -> _ColumnClean:
     """The function cleaning one column's cells (a chunk of rows), adding the positions of
     the cells it cannot vouch for to the set it is given."""
@@ -1022,8 +1053,13 @@ def _coded_cleaner(definition: FieldDef) -> _ColumnClean:
     good: dict[str, str] = {}
     seen: dict[str, tuple[str, str]] = {}
     number = _float_number(definition) if definition.kind in _NUMBER_KINDS else None
+    numbers = _float_column(definition) if number is not None else None
 
     def clean(cells: Sequence[object], doubtful: set[int]) -> list[str]:
+        if numbers is not None and cells and set(map(type, cells)) == {float}:
+            quick = numbers(cells)
+            if quick is not None:
+                return quick
         stored = list(map(good.get, cells))
         if None not in stored:
             return stored  # type: ignore[return-value]

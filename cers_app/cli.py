@@ -460,7 +460,7 @@ _add_report_commands()
 
 
 def _add_operations_commands() -> None:
-    """backup, restore, check, maintenance and reset-training, which live in cers_app.ops."""
+    """backup, restore, check, maintenance, reset-training and sweep (cers_app.ops)."""
     from cers_app.ops.commands import COMMANDS as OPERATIONS
 
     for command in OPERATIONS:

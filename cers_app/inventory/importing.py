@@ -117,6 +117,8 @@ STALE_DRAFT = (
 FAILED_MESSAGE = "Reading the file failed unexpectedly. Try again; nothing was changed."
 CONFIRM_FAILED = "Importing failed and nothing was changed. Try again."
 FILE_GONE = "The uploaded file is no longer available. Upload it again."
+# The message of a job whose staged rows, problems and file the operators' sweep removed.
+CLEARED = "This upload was cleared after {days} days; upload the file again."
 PERMISSION_REMOVED = (
     "Permission removed: your right to upload inventories for this business was removed "
     "while the file was being imported, and nothing was imported."
@@ -1304,6 +1306,7 @@ def preview_page(
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
         job = _job_of(session, facility, import_id)
+        _refuse_if_cleared(job)
         statement = (
             sa.select(
                 InventoryImportRow.sheet_row,
@@ -1353,6 +1356,34 @@ def cancel_import(
         return _view(job)
 
 
+def cancel_unconfirmed(session: Session, job: InventoryImport) -> None:
+    """Inside the caller's transaction: cancel a job left unconfirmed (the operators' sweep),
+    as `cancel_import` does, recorded without an actor."""
+    facility = session.get(Facility, job.facility_id)
+    _cancel(session, job)
+    audit.record(
+        session,
+        actor_user_id=None,
+        event=AuditEventType.INVENTORY_IMPORT_CANCELLED,
+        subject_type="inventory_import",
+        subject_id=job.id or 0,
+        facility_id=job.facility_id,
+        organization_id=facility.organization_id if facility is not None else None,
+    )
+
+
+def cleared_message(days: int) -> str:
+    """The message a job keeps once the sweep removed its staged rows, problems and file."""
+    return CLEARED.format(days=days)
+
+
+def _refuse_if_cleared(job: InventoryImport) -> None:
+    # The sweep kept the job (its counts) but not what previews, marks or re-reads it.
+    prefix = CLEARED.split("{", 1)[0]
+    if job.message.startswith(prefix):
+        raise NotFound(job.message)
+
+
 def _cancel(session: Session, job: InventoryImport) -> None:
     job.status = CANCELLED
     job.lease_owner, job.lease_until = "", None
@@ -1373,6 +1404,7 @@ def retry_import(
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.UPLOAD)
         job = _job_of(session, facility, import_id)
+        _refuse_if_cleared(job)
         expired = job.lease_until is not None and job.lease_until < clock.now()
         if job.status == FAILED or (job.status == READING and expired):
             job.status = QUEUED
@@ -1436,6 +1468,7 @@ def marked_workbook(
     with transaction(session):
         facility, _ = access_facility(session, actor, facility_id, OrgAction.VIEW)
         job = _job_of(session, facility, import_id)
+        _refuse_if_cleared(job)
         stored = session.get(StoredFile, job.stored_file_id) if job.stored_file_id else None
         if stored is None or not open_path(stored).is_file():
             raise NotFound(FILE_GONE)

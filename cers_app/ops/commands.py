@@ -133,10 +133,35 @@ def reset_training_command() -> None:
     )
 
 
+@click.command("sweep")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=7,
+    show_default=True,
+    help="Clear import jobs that ended (or were left unconfirmed) more than this many days ago.",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+@clean_errors
+def sweep_command(days: int, dry_run: bool) -> None:
+    """Remove leftovers: old inventory import jobs' staged rows, problems and uploaded files
+    (the jobs themselves stay), orphan stored files and upload staging files.
+
+    Unconfirmed imports older than --days are cancelled first. Prints one line per part.
+    Exit status 0 when done, 2 on a usage error.
+    """
+    from cers_app.ops import sweep
+
+    report = sweep.sweep(days=days, dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
+
+
 COMMANDS = [
     backup_command,
     restore_command,
     check_command,
     maintenance_command,
     reset_training_command,
+    sweep_command,
 ]

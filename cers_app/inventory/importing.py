@@ -134,58 +134,21 @@ NOT_READY = {
 }
 
 
-class _CollectorPause:
-    """Pauses Python's cyclic garbage collector while imports run (counted: the first to
-    start pauses it, the last to finish resumes it, and only if it was running). An import
-    makes hundreds of thousands of dicts and strings that hold no cycles and are freed by
-    reference counting; with the collector running, every so often it walks all of them
-    again, which costs about a tenth of a big import's time."""
+class _WhileAny:
+    """A process-wide setting changed while any import holds it (counted: the first to
+    enter calls `start`, whose result the last to leave hands to `end`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: Callable[[], Any], end: Callable[[Any], None]) -> None:
+        self._start, self._end = start, end
         self._lock = threading.Lock()
         self._holders = 0
-        self._resume = False
+        self._before: Any = None
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
         with self._lock:
             if self._holders == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._holders += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._holders -= 1
-                if self._holders == 0 and self._resume:
-                    gc.enable()
-
-
-_collector_paused = _CollectorPause()
-
-
-class _QuickHandover:
-    """A shorter switch interval of Python's lock while files' rows are staged (counted
-    as `_CollectorPause` is; the interval before is set back after the last). The staging
-    writer lets go of the lock on every wait for the database, and each time it wants it
-    back from the busy reader it waits for the interval (5 ms by default) to pass: with
-    hundreds of such waits a batch, writing took several times as long as writing alone,
-    and the reading ended waiting for it."""
-
-    INTERVAL = 0.0005
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holders = 0
-        self._before = 0.0
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._holders == 0:
-                self._before = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._before, self.INTERVAL))
+                self._before = self._start()
             self._holders += 1
         try:
             yield
@@ -193,10 +156,41 @@ class _QuickHandover:
             with self._lock:
                 self._holders -= 1
                 if self._holders == 0:
-                    sys.setswitchinterval(self._before)
+                    self._end(self._before)
 
 
-_quick_handover = _QuickHandover()
+def _pause_collector() -> bool:
+    running = gc.isenabled()
+    gc.disable()
+    return running
+
+
+def _resume_collector(was_running: bool) -> None:
+    if was_running:
+        gc.enable()
+
+
+# Python's cyclic garbage collector is paused while imports run. An import makes hundreds
+# of thousands of dicts and strings that hold no cycles and are freed by reference
+# counting; with the collector running, every so often it walks all of them again, which
+# costs about a tenth of a big import's time.
+_collector_paused = _WhileAny(_pause_collector, _resume_collector)
+
+QUICK_SWITCH_SECONDS = 0.0005
+
+
+def _quicken_switching() -> float:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, QUICK_SWITCH_SECONDS))
+    return before
+
+
+# A shorter switch interval of Python's lock while files' rows are staged. The staging
+# writer lets go of the lock on every wait for the database, and each time it wants it back
+# from the busy reader it waits for the interval (5 ms by default) to pass: with hundreds of
+# such waits a batch, writing took several times as long as writing alone, and the reading
+# ended waiting for it.
+_quick_handover = _WhileAny(_quicken_switching, sys.setswitchinterval)
 
 # SQLite's page cache while an import's transaction runs, in KiB (the default is 2 MB): a
 # big import's statements touch far more pages than that, and a small cache spills pages
@@ -1342,17 +1336,7 @@ def cancel_import(
         job = _job_of(session, facility, import_id)
         if not _view(job).can_cancel:
             raise Conflict(NOT_READY.get(job.status, NOT_READY[CANCELLED]))
-        _cancel(session, job)
-        audit.record(
-            session,
-            actor_user_id=actor.user_id,
-            event=AuditEventType.INVENTORY_IMPORT_CANCELLED,
-            subject_type="inventory_import",
-            subject_id=job.id or 0,
-            facility_id=facility.id,
-            organization_id=facility.organization_id,
-            client_ip=actor.client_ip,
-        )
+        _cancel_recorded(session, job, facility, actor.user_id, actor.client_ip)
         return _view(job)
 
 
@@ -1360,15 +1344,27 @@ def cancel_unconfirmed(session: Session, job: InventoryImport) -> None:
     """Inside the caller's transaction: cancel a job left unconfirmed (the operators' sweep),
     as `cancel_import` does, recorded without an actor."""
     facility = session.get(Facility, job.facility_id)
+    assert facility is not None  # a job's facility is never deleted (RESTRICT)
+    _cancel_recorded(session, job, facility, None, None)
+
+
+def _cancel_recorded(
+    session: Session,
+    job: InventoryImport,
+    facility: Facility,
+    actor_user_id: int | None,
+    client_ip: str | None,
+) -> None:
     _cancel(session, job)
     audit.record(
         session,
-        actor_user_id=None,
+        actor_user_id=actor_user_id,
         event=AuditEventType.INVENTORY_IMPORT_CANCELLED,
         subject_type="inventory_import",
         subject_id=job.id or 0,
-        facility_id=job.facility_id,
-        organization_id=facility.organization_id if facility is not None else None,
+        facility_id=facility.id,
+        organization_id=facility.organization_id,
+        client_ip=client_ip,
     )
 
 

@@ -6,6 +6,7 @@ input. The staging writer's shorter switch interval is set back afterwards."""
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 
@@ -162,10 +163,27 @@ def test_a_staged_row_is_the_json_its_values_make(given_values):
 
 def test_the_switch_interval_is_set_back_after_the_last_staging_ends():
     before = sys.getswitchinterval()
-    handover = importing._QuickHandover()
+    quick = min(before, importing.QUICK_SWITCH_SECONDS)
 
-    with handover():
-        with handover():
-            assert sys.getswitchinterval() == min(before, handover.INTERVAL)
-        assert sys.getswitchinterval() == min(before, handover.INTERVAL)
+    with importing._quick_handover():
+        with importing._quick_handover():
+            assert sys.getswitchinterval() == quick
+        assert sys.getswitchinterval() == quick
     assert sys.getswitchinterval() == before
+
+
+def test_the_collector_is_paused_while_any_import_runs_and_resumed_only_if_it_ran():
+    assert gc.isenabled()
+    with importing._collector_paused():
+        with importing._collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with importing._collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()

@@ -579,25 +579,27 @@ def _progress(import_id: int, worker: str) -> Callable[[int, int], None]:
 def _close(session: Session, import_id: int, worker: str, status: str, **values: Any) -> None:
     """Finish the reading phase (ready, refused or failed) if the worker still holds it."""
     with transaction(session):
-        held = session.execute(
-            sa.update(InventoryImport)
-            .where(
-                col(InventoryImport.id) == import_id,
-                col(InventoryImport.lease_owner) == worker,
-                col(InventoryImport.status) == READING,
-            )
-            .values(
-                status=status,
-                lease_owner="",
-                lease_until=None,
-                finished_at=clock.now() if status != READY else None,
-                version=InventoryImport.version + 1,
-                **values,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if cast(sa.CursorResult, held).rowcount != 1:
+        finished = clock.now() if status != READY else None
+        if not _release(
+            session, import_id, worker, READING, status=status, finished_at=finished, **values
+        ):
             raise _LeaseLost
+
+
+def _release(session: Session, import_id: int, worker: str, held_in: str, **values: Any) -> bool:
+    """Inside the caller's transaction: give up `worker`'s lease on a job still in `held_in`,
+    setting `values`; False when the worker no longer holds it (nothing changed)."""
+    released = session.execute(
+        sa.update(InventoryImport)
+        .where(
+            col(InventoryImport.id) == import_id,
+            col(InventoryImport.lease_owner) == worker,
+            col(InventoryImport.status) == held_in,
+        )
+        .values(lease_owner="", lease_until=None, version=InventoryImport.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return cast(sa.CursorResult, released).rowcount == 1
 
 
 # ---------------------------------------------------------------- reading
@@ -1055,16 +1057,7 @@ def _start_confirming(session: Session, import_id: int, worker: str) -> None:
 def _stop_confirming(session: Session, import_id: int, worker: str) -> None:
     """Back to ready after a failed confirmation (if this worker still holds it)."""
     with transaction(session):
-        session.execute(
-            sa.update(InventoryImport)
-            .where(
-                col(InventoryImport.id) == import_id,
-                col(InventoryImport.status) == IMPORTING,
-                col(InventoryImport.lease_owner) == worker,
-            )
-            .values(status=READY, lease_owner="", lease_until=None, message=CONFIRM_FAILED)
-            .execution_options(synchronize_session=False)
-        )
+        _release(session, import_id, worker, IMPORTING, status=READY, message=CONFIRM_FAILED)
 
 
 def _confirm(
@@ -1116,21 +1109,14 @@ def _upload_right_held(session: Session, organization_id: int, user_id: int) -> 
 def _close_confirming(session: Session, import_id: int, worker: str) -> None:
     """End a job whose confirmation was refused because the right to upload was removed."""
     with transaction(session):
-        session.execute(
-            sa.update(InventoryImport)
-            .where(
-                col(InventoryImport.id) == import_id,
-                col(InventoryImport.status) == IMPORTING,
-                col(InventoryImport.lease_owner) == worker,
-            )
-            .values(
-                status=CANCELLED,
-                lease_owner="",
-                lease_until=None,
-                message=PERMISSION_REMOVED,
-                finished_at=clock.now(),
-            )
-            .execution_options(synchronize_session=False)
+        _release(
+            session,
+            import_id,
+            worker,
+            IMPORTING,
+            status=CANCELLED,
+            message=PERMISSION_REMOVED,
+            finished_at=clock.now(),
         )
 
 

@@ -157,6 +157,10 @@ class Planner:
 
 # ---------------------------------------------------------------- preparing
 
+# What a row of the file does to a draft row: (action, target, stored columns, the values
+# the rules check), as `Preparer.add` takes it.
+_Change = tuple[str, Existing | None, dict[str, Any], dict[str, str]]
+
 
 @dataclass
 class Prepared:
@@ -253,39 +257,49 @@ class _Assessed:
         return assess(self.materials, local)
 
 
-def prepare(
-    session: Session,
-    job: InventoryImport,
-    user_id: int | None,
-    settings: RuleSettings,
-    local: LocalThresholds,
-) -> Prepared:
-    """Plan the job's staged rows against its draft as it is now and compute every stored
-    value: columns, findings and the threshold sentences of the whole draft, under
-    `settings` and `local`. The staged rows are read a batch at a time, so only the values
-    to be stored are kept, not every row's staged copy too."""
-    version_id = job.element_version_id
-    existing = existing_rows(session, version_id, job.mode)
-    planner = Planner(job.mode, existing)
-    plan = planner.plan
-    prepared = Prepared(
-        fingerprint={row.id: row.version for row in existing},
-        settings=settings,
-        local=local,
-        plan=plan,
-    )
-    now = clock.now()
-    changed: dict[int, dict[str, Any]] = {}  # updated rows by id
-    assessed = _Assessed(session)
-    new_rows: list[dict[str, Any]] = []
-    for batch in _changes(session, job.id or 0, planner):
+class Preparer:
+    """Computes what an import stores, a batch of changes (`changes_of`) at a time: each
+    row's columns and findings now, and, in `finish`, the threshold sentences of the draft
+    as it will be. Reading a file for the command line feeds it as the rows are read;
+    `prepare` feeds it the rows staged for a preview."""
+
+    def __init__(
+        self,
+        session: Session,
+        job: InventoryImport,
+        user_id: int | None,
+        existing: Sequence[Existing],
+        plan: Plan,
+        settings: RuleSettings,
+        local: LocalThresholds,
+    ) -> None:
+        self.job = job
+        self.user_id = user_id
+        self.existing = existing
+        self.settings = settings
+        self.prepared = Prepared(
+            fingerprint={row.id: row.version for row in existing},
+            settings=settings,
+            local=local,
+            plan=plan,
+        )
+        self.now = clock.now()
+        self.changed: dict[int, dict[str, Any]] = {}  # updated rows by id
+        self.assessed = _Assessed(session)
+        self.new_rows: list[dict[str, Any]] = []
+
+    def add(self, batch: list[_Change]) -> None:
+        """Compute the stored values of a batch of changes (in the file's order)."""
+        prepared, job, user_id, now = self.prepared, self.job, self.user_id, self.now
+        version_id = job.element_version_id
+        new_rows = self.new_rows
         # The rules look at the batch a column at a time.
-        found_rows = validate_rows([row for *_, row in batch], settings)
+        found_rows = validate_rows([row for *_, row in batch], self.settings)
         for (action, target, columns, row), found in zip(batch, found_rows, strict=True):
             columns["worst_rank"] = _rank(found) if found else NO_FINDINGS_RANK
             columns["finding_count"] = len(found)
             if action == UPDATE and target is not None:
-                changed[target.id] = {
+                self.changed[target.id] = {
                     "id": target.id,
                     **columns,
                     "updated_at": now,
@@ -315,7 +329,7 @@ def prepare(
                 found_dicts = _finding_dicts(found, version_id)
                 prepared.insert_findings += found_dicts
                 prepared.insert_finding_counts.append(len(found_dicts))
-            assessed.add(
+            self.assessed.add(
                 assess_id,
                 row,
                 chemical_id,
@@ -323,23 +337,48 @@ def prepare(
                 columns["material_key"],
                 columns["special"],
             )
-    kept = [row for row in existing if row.id not in changed] if job.mode != REPLACE else []
-    for row in kept:
-        assessed.add(row.id, row_of(row.data), row.chemical_id, row.cas)
-    sentences = assessed.sentences(local)
-    for index, row in enumerate(new_rows, 1):
-        row["reportable"] = sentences.get(-index, "")[:600]
-    for item_id, row in changed.items():
-        row["reportable"] = sentences.get(item_id, "")[:600]
-    prepared.sentences = [
-        {"id": row.id, "reportable": sentences.get(row.id, "")[:600]}
-        for row in kept
-        if sentences.get(row.id, "")[:600] != row.reportable
-    ]
-    prepared.inserts = new_rows
-    prepared.updates = list(changed.values())
-    prepared.removed_ids = [row.id for row in existing] if job.mode == REPLACE else []
-    return prepared
+
+    def finish(self) -> Prepared:
+        """The whole of what the import writes: the rows added and changed so far, and the
+        threshold sentences of every row of the draft after it."""
+        prepared, changed, assessed = self.prepared, self.changed, self.assessed
+        replace = self.job.mode == REPLACE
+        kept = [row for row in self.existing if row.id not in changed] if not replace else []
+        for row in kept:
+            assessed.add(row.id, row_of(row.data), row.chemical_id, row.cas)
+        sentences = assessed.sentences(prepared.local)
+        for index, row in enumerate(self.new_rows, 1):
+            row["reportable"] = sentences.get(-index, "")[:600]
+        for item_id, row in changed.items():
+            row["reportable"] = sentences.get(item_id, "")[:600]
+        prepared.sentences = [
+            {"id": row.id, "reportable": sentences.get(row.id, "")[:600]}
+            for row in kept
+            if sentences.get(row.id, "")[:600] != row.reportable
+        ]
+        prepared.inserts = self.new_rows
+        prepared.updates = list(changed.values())
+        prepared.removed_ids = [row.id for row in self.existing] if replace else []
+        return prepared
+
+
+def prepare(
+    session: Session,
+    job: InventoryImport,
+    user_id: int | None,
+    settings: RuleSettings,
+    local: LocalThresholds,
+) -> Prepared:
+    """Plan the job's staged rows against its draft as it is now and compute every stored
+    value: columns, findings and the threshold sentences of the whole draft, under
+    `settings` and `local`. The staged rows are read a batch at a time, so only the values
+    to be stored are kept, not every row's staged copy too."""
+    existing = existing_rows(session, job.element_version_id, job.mode)
+    planner = Planner(job.mode, existing)
+    preparer = Preparer(session, job, user_id, existing, planner.plan, settings, local)
+    for batch in _changes(session, job.id or 0, planner):
+        preparer.add(batch)
+    return preparer.finish()
 
 
 def existing_rows(session: Session, version_id: int, mode: str) -> list[Existing]:
@@ -434,9 +473,6 @@ def _staged_rows(session: Session, import_id: int) -> Iterator[list[tuple[int, o
         yield [(sheet_row, data) for _, sheet_row, data in batch]
 
 
-_Change = tuple[str, Existing | None, dict[str, Any], dict[str, str]]
-
-
 def _changes(session: Session, import_id: int, planner: Planner) -> Iterator[list[_Change]]:
     """The staged rows that change the draft, planned by `planner` a batch at a time:
     (action, target, and `findings.columns_of` the values to be stored) of each."""
@@ -447,11 +483,17 @@ def _changes(session: Session, import_id: int, planner: Planner) -> Iterator[lis
             yield [(ADD, None, *_added_columns(data)) for _, data in batch]
         return
     for planned_rows in staged_batches(session, import_id, planner):
-        yield [
-            (planned.action, planned.target, *findings.columns_of(planned.values))
-            for planned in planned_rows
-            if planned.action != UNCHANGED
-        ]
+        yield changes_of(planned_rows)
+
+
+def changes_of(planned_rows: Iterable[Planned]) -> list[_Change]:
+    """The planned rows that change the draft: (action, target, and `findings.columns_of`
+    the values to be stored) of each, as `Preparer.add` takes them."""
+    return [
+        (planned.action, planned.target, *findings.columns_of(planned.values))
+        for planned in planned_rows
+        if planned.action != UNCHANGED
+    ]
 
 
 _STAGED_LENGTH = len(TAGS) + 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import itertools
 import logging
 import os
 import secrets
@@ -67,6 +68,8 @@ from cers_app.inventory.import_plan import (
     Planned,
     Planner,
     Prepared,
+    Preparer,
+    changes_of,
     existing_rows,
     prepare,
     staged_given,
@@ -102,6 +105,7 @@ PROGRESS_SECONDS = 0.5  # at most this often a reading worker writes its progres
 WRITES_AHEAD = 2  # batches of a file's rows handed to the staging writer, not yet written
 _ID_CHUNK = 5000  # ids per IN (...) list: under SQLite's limit on bound parameters
 TEMPLATE_NAME = "OpenCERS_HMI_Template.xlsx"
+ONE_GO_ATTEMPTS = 3  # reads of a file imported in one go while its draft keeps changing
 
 NOT_FOUND = "That upload was not found."
 FILE_NOT_FOUND = "That file was not found. Upload it again."
@@ -117,6 +121,11 @@ STALE_DRAFT = (
 FAILED_MESSAGE = "Reading the file failed unexpectedly. Try again; nothing was changed."
 CONFIRM_FAILED = "Importing failed and nothing was changed. Try again."
 FILE_GONE = "The uploaded file is no longer available. Upload it again."
+READ_AGAIN = "The inventory changed while the file was being read; it was read again."
+DRAFT_BUSY = (
+    "The inventory kept changing while the file was being read, and nothing was imported. "
+    "Try again when no one else is editing it."
+)
 # The message of a job whose staged rows, problems and file the operators' sweep removed.
 CLEARED = "This upload was cleared after {days} days; upload the file again."
 PERMISSION_REMOVED = (
@@ -611,29 +620,39 @@ def run_import(import_id: int, worker: str | None = None) -> bool:
     not this worker's to run: not queued, or another worker holds a live lease. Failures
     are recorded on the job, never raised."""
     try:
-        return _run(import_id, worker or _worker_name())
+        return _run(import_id, worker or _worker_name())[0]
     except UnreadableFile:
         return True
 
 
-def _run(import_id: int, worker: str, path: Path | None = None, reraise: bool = False) -> bool:
+def _run(
+    import_id: int,
+    worker: str,
+    path: Path | None = None,
+    reraise: bool = False,
+    in_memory: bool = False,
+) -> tuple[bool, Prepared | None]:
+    """Read the job's file (`_read`); whether this worker ran it, and with `in_memory`
+    what importing it would write (None unless it is ready)."""
     with _collector_paused():
-        return _read(import_id, worker, path, reraise)
+        return _read(import_id, worker, path, reraise, in_memory)
 
 
-def _read(import_id: int, worker: str, path: Path | None, reraise: bool) -> bool:
+def _read(
+    import_id: int, worker: str, path: Path | None, reraise: bool, in_memory: bool
+) -> tuple[bool, Prepared | None]:
     claim = db.run(_claim, import_id, worker)
     if claim is None:
-        return False
+        return False, None
     try:
         source = path or claim.path
         if source is None or not source.is_file():
             db.run(_close, import_id, worker, FAILED, message=FILE_GONE)
-            return True
-        _stage(claim, worker, source)
+            return True, None
+        return True, _stage(claim, worker, source, in_memory)
     except _LeaseLost:
         logger.info("import %s: worker %s lost its lease", import_id, worker)
-        return False
+        return False, None
     except UnreadableFile as exc:
         _close_quietly(import_id, worker, REFUSED, message=str(exc)[:1000])
         raise
@@ -642,7 +661,7 @@ def _read(import_id: int, worker: str, path: Path | None, reraise: bool) -> bool
         _close_quietly(import_id, worker, FAILED, message=FAILED_MESSAGE)
         if reraise:
             raise
-    return True
+    return True, None
 
 
 def _close_quietly(import_id: int, worker: str, status: str, **values: Any) -> None:
@@ -661,7 +680,9 @@ def _given(row: sheet_read.SheetRow) -> dict[str, str]:
 class _Stager:
     """Plans and stages the file's rows batch by batch as the reader hands them over, so
     only a batch of them is in memory at a time. Rows stop being staged once a problem
-    means the file will be refused (unless only the valid rows are wanted).
+    means the file will be refused (unless only the valid rows are wanted). With a
+    `preparer` (a file read and imported in one go: no preview to show) the rows are not
+    staged but handed to it, which keeps only what importing them will write.
 
     A batch is written by a thread of its own while the next ones are read (the database
     works while the sheet is read: SQLite and PostgreSQL both let go of Python's lock
@@ -676,12 +697,19 @@ class _Stager:
         self.staged = 0
         self._writer: ThreadPoolExecutor | None = None
         self._writing: deque[Future[None]] = deque()
+        self.preparer: Preparer | None = None
+        self.session: Session | None = None  # the preparer's (it reads the library)
 
     def add(self, batch: list[sheet_read.SheetRow], reading: SheetReading) -> None:
-        """Plan a batch of good rows and stage it while the file may still be imported."""
+        """Plan a batch of good rows and stage (or prepare) it while the file may still be
+        imported."""
         planned = self.planner.add([(row.row, _given(row)) for row in batch])
         self.given += len(planned)
         if reading.problems and not self.claim.valid_rows_only:
+            return
+        if self.preparer is not None and self.session is not None:
+            with transaction(self.session):
+                self.preparer.add(changes_of(planned))
             return
         # A batch written a little slower than the next is read need not hold the reading
         # up; a failure writing one stops the reading here.
@@ -718,9 +746,34 @@ class _Stager:
                 self._writer = None
 
 
-def _stage(claim: _Claim, worker: str, source: Path) -> None:
-    existing = db.run(_draft_rows, claim.version_id, claim.mode)
-    stager = _Stager(claim, worker, existing)
+def _stage(claim: _Claim, worker: str, source: Path, in_memory: bool) -> Prepared | None:
+    """Read the file, stage its problems and close the reading (ready or refused). Stages
+    the rows too, or with `in_memory` prepares them instead and returns what importing
+    them writes (when the file is ready)."""
+    with db.new_session() as session:
+        existing = _draft_rows(session, claim.version_id, claim.mode)
+        stager = _Stager(claim, worker, existing)
+        if in_memory:
+            stager.preparer = _preparer(session, claim.import_id, existing, stager.planner)
+            stager.session = session
+        return _read_rows(claim, worker, source, stager)
+
+
+def _preparer(
+    session: Session, import_id: int, existing: Sequence[Existing], planner: Planner
+) -> Preparer:
+    """A Preparer for the job's rows under its draft's settings as they are now (the
+    import checks them again before it writes)."""
+    with transaction(session):
+        job = session.get(InventoryImport, import_id)
+        assert job is not None
+        draft = session.get(ElementVersion, job.element_version_id)
+        assert draft is not None
+        settings, local = _settings(session, draft)
+    return Preparer(session, job, job.user_id, existing, planner.plan, settings, local)
+
+
+def _read_rows(claim: _Claim, worker: str, source: Path, stager: _Stager) -> Prepared | None:
     with _quick_handover():
         try:
             reading = sheet_read.read_inventory(
@@ -762,6 +815,10 @@ def _stage(claim: _Claim, worker: str, source: Path) -> None:
         removed=plan.removed,
         problem_count=len(problems),
     )
+    if status != READY or stager.preparer is None or stager.session is None:
+        return None
+    with transaction(stager.session):
+        return stager.preparer.finish()
 
 
 def _unstage_rows(session: Session, import_id: int, worker: str) -> None:
@@ -817,36 +874,70 @@ def insert_many(
     from the row before (a timestamp) once.
     The JSON columns named in `json_text` hold JSON text already
     (`import_plan.stored_json`)."""
-    if not rows:
+    insert_batches(connection, table, [rows], json_text)
+
+
+def insert_batches(
+    connection: sa.Connection,
+    table: sa.Table,
+    batches: Iterable[list[dict[str, Any]]],
+    json_text: Collection[str] = (),
+) -> None:
+    """`insert_many` of each batch of rows in turn (all with the same keys), made ready a
+    batch at a time. On PostgreSQL they go in as one COPY, which the server stores while
+    the next batch is made ready."""
+    batches = iter(batches)
+    first = next((batch for batch in batches if batch), None)
+    if first is None:
         return
-    keys = list(rows[0])
+    keys = list(first[0])
     dialect = connection.dialect
     compiled = table.insert().compile(dialect=dialect, column_keys=keys, for_executemany=True)
     if sorted(compiled.binds) != sorted(keys) or compiled.returning:
         # A column left to its default, or a bind SQLAlchemy names itself: its own way.
-        connection.execute(table.insert(), rows)
+        for batch in itertools.chain([first], batches):
+            if batch:
+                connection.execute(table.insert(), batch)
         return
     names = compiled.positiontup or keys
+    processors = [
+        None
+        if name in json_text  # text goes in as it is (PostgreSQL casts it to JSON)
+        else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        for name in names
+    ]
+    made = (_driver_values(batch, names, processors) for batch in itertools.chain([first], batches))
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        # COPY: PostgreSQL parses and plans an INSERT for every row of an executemany,
+        # which costs more than everything else done for the row here.
+        _copy(connection, table, names, itertools.chain.from_iterable(made))
+        return
+    for values in made:
+        if not values:
+            continue
+        if compiled.positiontup:
+            connection.exec_driver_sql(compiled.string, values)
+        else:
+            named = [dict(zip(names, row, strict=True)) for row in values]
+            connection.exec_driver_sql(compiled.string, named)
+
+
+def _driver_values(
+    rows: list[dict[str, Any]],
+    names: Sequence[str],
+    processors: Sequence[Callable[[Any], Any] | None],
+) -> list[tuple]:
+    """The rows' values in the order of `names`, each made ready by its processor."""
+    if not rows:
+        return []
     if len(names) > 1:
         columns: list[Sequence[Any]] = list(zip(*map(itemgetter(*names), rows), strict=True))
     else:
         columns = [[row[names[0]] for row in rows]]
-    for at, name in enumerate(names):
-        if name in json_text:
-            continue  # text goes in as it is (PostgreSQL casts it to JSON)
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+    for at, process in enumerate(processors):
         if process is not None:
             columns[at] = _processed(columns[at], process)
-    values = zip(*columns, strict=True)
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        # COPY: PostgreSQL parses and plans an INSERT for every row of an executemany,
-        # which costs more than everything else done for the row here.
-        _copy(connection, table, names, values)
-    elif compiled.positiontup:
-        connection.exec_driver_sql(compiled.string, list(values))
-    else:
-        named = [dict(zip(names, row, strict=True)) for row in values]
-        connection.exec_driver_sql(compiled.string, named)
+    return list(zip(*columns, strict=True))
 
 
 def _copy(
@@ -983,30 +1074,33 @@ def _apply(session: Session, version_id: int, prepared: Prepared) -> None:
         new_ids = _reserve_ids(connection, len(prepared.inserts))
         for item_id, row in zip(new_ids, prepared.inserts, strict=True):
             row["id"] = item_id
-        first = 0
-        for start in range(0, len(prepared.inserts), BATCH_ROWS):
-            first = _insert_batch(connection, prepared, new_ids, start, first)
+        items = cast(sa.Table, InventoryItem.__table__)
+        found = cast(sa.Table, InventoryFinding.__table__)
+        # A batch at a time: the driver's values for every row at once would be a big
+        # file's whole size again.
+        insert_batches(connection, items, _batches(prepared.inserts), json_text=("data",))
+        insert_batches(connection, found, _finding_batches(prepared, new_ids))
 
 
-def _insert_batch(
-    connection: sa.Connection, prepared: Prepared, new_ids: list[int], start: int, first: int
-) -> int:
-    """Insert the new rows from `start` on, a batch of them, and their findings (from
-    `first` on in `insert_findings`); returns where the next batch's findings start."""
-    # A batch at a time: the driver's parameters for every row at once would be a big
-    # file's whole size again.
-    end = start + BATCH_ROWS
-    items = cast(sa.Table, InventoryItem.__table__)
-    insert_many(connection, items, prepared.inserts[start:end], json_text=("data",))
-    counts = prepared.insert_finding_counts[start:end]
-    rows = prepared.insert_findings[first : first + sum(counts)]
-    at = 0
-    for item_id, count in zip(new_ids[start:end], counts, strict=True):
-        for finding in rows[at : at + count]:
-            finding["item_id"] = item_id
-        at += count
-    insert_many(connection, cast(sa.Table, InventoryFinding.__table__), rows)
-    return first + at
+def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), BATCH_ROWS):
+        yield rows[start : start + BATCH_ROWS]
+
+
+def _finding_batches(prepared: Prepared, new_ids: list[int]) -> Iterator[list[dict[str, Any]]]:
+    """The new rows' findings, a batch of rows' at a time, each given its row's id."""
+    rows, first = prepared.insert_findings, 0
+    for start in range(0, len(new_ids), BATCH_ROWS):
+        end = start + BATCH_ROWS
+        counts = prepared.insert_finding_counts[start:end]
+        batch = rows[first : first + sum(counts)]
+        at = 0
+        for item_id, count in zip(new_ids[start:end], counts, strict=True):
+            for finding in batch[at : at + count]:
+                finding["item_id"] = item_id
+            at += count
+        first += at
+        yield batch
 
 
 def _reserve_ids(connection: sa.Connection, count: int) -> list[int]:
@@ -1061,23 +1155,38 @@ def _stop_confirming(session: Session, import_id: int, worker: str) -> None:
 
 
 def _confirm(
-    session: Session, import_id: int, user_id: int | None, client_ip: str | None
+    session: Session,
+    import_id: int,
+    user_id: int | None,
+    client_ip: str | None,
+    prepared: Prepared | None = None,
 ) -> ImportView:
+    """Import a ready job: its staged rows, or what `prepared` (read in one go, nothing
+    staged) says to write; raises _DraftChanged if the draft changed since that was
+    prepared."""
     with _collector_paused():
-        return _confirm_paused(session, import_id, user_id, client_ip)
+        return _confirm_paused(session, import_id, user_id, client_ip, prepared)
 
 
 def _confirm_paused(
-    session: Session, import_id: int, user_id: int | None, client_ip: str | None
+    session: Session,
+    import_id: int,
+    user_id: int | None,
+    client_ip: str | None,
+    ready_made: Prepared | None,
 ) -> ImportView:
     worker = _worker_name()
     _start_confirming(session, import_id, worker)
     try:
-        with transaction(session), _roomy(session):
-            job = session.get(InventoryImport, import_id, populate_existing=True)
-            assert job is not None
-            prepared = _prepare(session, job, user_id)
-        view = _import_step(session, import_id, worker, prepared, user_id, client_ip)
+        prepared = ready_made
+        if prepared is None:
+            with transaction(session), _roomy(session):
+                job = session.get(InventoryImport, import_id, populate_existing=True)
+                assert job is not None
+                prepared = _prepare(session, job, user_id)
+        view = _import_step(
+            session, import_id, worker, prepared, user_id, client_ip, staged=ready_made is None
+        )
     except _RightRemoved:
         session.rollback()
         _close_confirming(session, import_id, worker)
@@ -1086,12 +1195,18 @@ def _confirm_paused(
         session.rollback()
         _stop_confirming(session, import_id, worker)
         raise
-    _discard_staged_rows(session, import_id)
+    if ready_made is None:
+        _discard_staged_rows(session, import_id)
     return view
 
 
 class _RightRemoved(Exception):
     """The person confirming lost the upload right before the import committed."""
+
+
+class _DraftChanged(Exception):
+    """The draft (or its agency's rule settings) changed after a file read in one go was
+    prepared: it has no staged rows to plan again from, so it is read again."""
 
 
 def _upload_right_held(session: Session, organization_id: int, user_id: int) -> bool:
@@ -1127,8 +1242,11 @@ def _import_step(
     prepared: Prepared,
     user_id: int | None,
     client_ip: str | None,
+    staged: bool = True,
 ) -> ImportView:
-    """The one transaction that changes the draft."""
+    """The one transaction that changes the draft. If the draft changed since `prepared`
+    was computed, the `staged` rows are planned again under the lock; without them it
+    raises _DraftChanged."""
     with transaction(session), _roomy(session):
         db.write_lock(session)  # SQLite: the draft's fingerprint below is read under it
         job = session.get(InventoryImport, import_id, populate_existing=True, with_for_update=True)
@@ -1149,6 +1267,8 @@ def _import_step(
             or local != prepared.local
         ):
             # Someone changed the draft meanwhile: plan again, now under the lock.
+            if not staged:
+                raise _DraftChanged()
             prepared = _prepare(session, job, user_id)
         _apply(session, draft.id, prepared)
         plan = prepared.plan
@@ -1524,10 +1644,11 @@ def _job_state(session: Session, import_id: int) -> tuple[ImportView, list[Probl
         return _view(job), problems
 
 
-def _drop(session: Session, import_id: int) -> None:
+def _drop(session: Session, import_id: int, message: str = "") -> None:
     with transaction(session):
         job = session.get(InventoryImport, import_id)
         assert job is not None
+        job.message = message
         _cancel(session, job)
 
 
@@ -1541,27 +1662,41 @@ def import_file(
     valid_rows_only: bool = False,
 ) -> ImportReport:
     """Import a file from disk into the facility's draft, start to finish (the command line
-    and the benchmark): the same job, reading and confirming as an upload. Without an actor
-    it runs as the system. With `dry_run` nothing is imported. Raises UnreadableFile for a
-    file that is not a readable spreadsheet."""
+    and the benchmark): a job as for an upload, read and confirmed at once, its rows
+    prepared as they are read rather than staged for a preview. If the draft changes
+    meanwhile the file is read again, up to ONE_GO_ATTEMPTS times in all (then nothing is
+    imported and the one problem says why). Without an actor it runs as the system. With
+    `dry_run` nothing is imported. Raises UnreadableFile for a file that is not a readable
+    spreadsheet."""
     mode = _check_mode(mode)
     source = Path(path)
     if not source.is_file():
         raise UnreadableFile(f"{source} is not a file.")
-    import_id = db.run(_create_for_file, actor, cers_id, source.name, mode, valid_rows_only)
-    _run(import_id, _worker_name(), path=source, reraise=True)
-    view, problems = db.run(_job_state, import_id)
-    imported = False
-    if view.status == READY and dry_run:
-        db.run(_drop, import_id)
-    elif view.status == READY:
-        view = db.run(
-            _confirm,
-            import_id,
-            actor.user_id if actor else None,
-            actor.client_ip if actor else None,
-        )
-        imported = True
+    user_id = actor.user_id if actor else None
+    for attempt in range(1, ONE_GO_ATTEMPTS + 1):
+        import_id = db.run(_create_for_file, actor, cers_id, source.name, mode, valid_rows_only)
+        # Nothing is staged for a preview: the rows are prepared as they are read.
+        _ran, prepared = _run(import_id, _worker_name(), source, True, in_memory=not dry_run)
+        view, problems = db.run(_job_state, import_id)
+        imported = False
+        if view.status == READY and dry_run:
+            db.run(_drop, import_id)
+        elif view.status == READY:
+            assert prepared is not None
+            try:
+                view = db.run(
+                    _confirm, import_id, user_id, actor.client_ip if actor else None, prepared
+                )
+            except _DraftChanged:
+                if attempt < ONE_GO_ATTEMPTS:
+                    db.run(_drop, import_id, READ_AGAIN)
+                    continue
+                db.run(_drop, import_id, DRAFT_BUSY)
+                view, _ = db.run(_job_state, import_id)
+                problems = [ProblemView(0, "", "", "inventory_busy", DRAFT_BUSY)]
+            else:
+                imported = True
+        break
     return ImportReport(
         import_id=import_id,
         status=view.status,

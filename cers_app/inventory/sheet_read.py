@@ -12,6 +12,7 @@ would make the reader allocate every cell in between.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime
@@ -170,18 +171,38 @@ def sniff_kind(head: bytes) -> str | None:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head or head.startswith(b"%PDF"):
+    wide = _utf16(head)
+    if wide:
+        text = head.decode(wide, errors="replace")
+    elif b"\x00" in head or head.startswith(b"%PDF"):
         return False
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:  # not just a character cut at the end of the head
-            text = head.decode("cp1252", errors="replace")
-        else:
-            text = head[: exc.start].decode("utf-8")
+    else:
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 3:  # not just a character cut at the end of the head
+                text = head.decode("cp1252", errors="replace")
+            else:
+                text = head[: exc.start].decode("utf-8")
     # A stray control character is reported at its cell; many mean a binary file.
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
     return controls * 100 <= len(text)
+
+
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _utf16(head: bytes) -> str:
+    """The codec of text in UTF-16 (Excel's "Unicode Text" and some CSV exports), else "".
+    With a byte order mark; without one, only little-endian text whose every other byte is
+    zero (Latin letters, digits and punctuation), as such a file starts."""
+    for mark, codec in _UTF16_BOMS:
+        if head.startswith(mark):
+            return codec
+    even = head[: len(head) // 2 * 2]
+    if len(even) >= 8 and not even[1::2].strip(b"\x00") and b"\x00" not in even[0::2]:
+        return "utf-16-le"
+    return ""
 
 
 def check_file(path: Path) -> str:
@@ -477,10 +498,12 @@ def _sheet_rows(path: Path) -> tuple[int, Iterator[list[object]]]:
 
 def _csv_rows(path: Path) -> list[list[object]]:
     raw = path.read_bytes()
+    wide = _utf16(raw[:HEAD_BYTES])
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(wide or "utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+        # An odd byte count or a lone surrogate in UTF-16; a byte no UTF-8 has otherwise.
+        text = raw.decode(wide or "cp1252", errors="replace")
     delimiter = _csv_delimiter(text)
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

@@ -11,7 +11,7 @@ from cers_app.ui.layout import PageSpec, after_load, card, page_title, shell
 from cers_app.ui.native import MultipartForm, download_link
 from cers_app.ui.tables import pager
 
-ACCEPT = ".xlsx,.xls,.ods,.csv"
+ACCEPT = ".xlsx,.xls,.ods,.csv,.txt"  # .txt: Excel's "Unicode Text" (UTF-16, tabs)
 MODES = (
     ("append", "Append", "Add the file's rows to the materials already in the draft."),
     (
@@ -79,7 +79,8 @@ def _form() -> rx.Component:
         rx.heading("Choose a spreadsheet", size="4", as_="h2"),
         rx.text(
             "Use the OpenCERS or CERS inventory template: the header row starts with CERSID in "
-            "column A. xlsx, xls, ods or csv, at most 25 MB, any number of rows.",
+            "column A. xlsx, xls, ods or csv (also Excel's Unicode Text), at most 25 MB, any "
+            "number of rows.",
             size="2",
         ),
         download_link(

@@ -330,3 +330,21 @@ def test_export_names_the_file_by_cers_id(yard, world):
 
     assert name == f"CERSID_{files.cers_id(yard)}_HazMatInventory.xlsx"
     assert content[:2] == b"PK"
+
+
+def test_excels_unicode_text_export_is_imported(yard, world, tmp_path):
+    """Excel's "Unicode Text" (.txt): UTF-16 with a byte order mark, tab-separated."""
+    the_id = files.cers_id(yard)
+    lines = [
+        "\t".join([*REQUIRED, "ChemicalLocation"]),
+        "\t".join([the_id, "Acétone", "N", "Liquid", "40", "Gallons", "Paint room"]),
+    ]
+    path = tmp_path / "inventory.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+
+    read = files.upload(world.ed, yard, path, importing.APPEND)
+    assert (read.status, read.added, read.problem_count) == (importing.READY, 1, 0)
+    files.confirm(world.ed, yard, read.id)
+
+    [item] = files.draft_items(yard)
+    assert (item.common_name, item.location, item.units) == ("Acétone", "Paint room", "a")

@@ -6,6 +6,7 @@ pure, so no database is needed.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import zipfile
@@ -375,7 +376,16 @@ def write_csv(path: Path, rows, *, encoding="utf-8-sig", delimiter=",") -> Path:
 
 
 @pytest.mark.parametrize(
-    ("encoding", "delimiter"), [("utf-8-sig", ","), ("utf-8", ";"), ("cp1252", "\t")]
+    ("encoding", "delimiter"),
+    [
+        ("utf-8-sig", ","),
+        ("utf-8", ";"),
+        ("cp1252", "\t"),
+        # Excel's "Unicode Text" (UTF-16 with a byte order mark, tabs), and UTF-16 without one.
+        ("utf-16", "\t"),
+        ("utf-16-be", ","),
+        ("utf-16-le", ";"),
+    ],
 )
 def test_csv_files_are_read(tmp_path, encoding, delimiter):
     headings = [*REQUIRED_HEADINGS, "ChemicalLocation"]
@@ -387,6 +397,8 @@ def test_csv_files_are_read(tmp_path, encoding, delimiter):
         [CERS_ID, "Argon", "no", "gas", "200", "b", ""],
     ]
     path = write_csv(tmp_path / "inv.csv", rows, encoding=encoding, delimiter=delimiter)
+    if encoding == "utf-16-be":  # big-endian is read by its byte order mark only
+        path.write_bytes(codecs.BOM_UTF16_BE + path.read_bytes())
     reading = read_inventory(path, CERS_ID)
     assert reading.problems == []
     assert reading.header_row == 2
@@ -512,6 +524,24 @@ def test_sniffing_by_content(tmp_path):
     assert sniff_kind(b"\x89PNG\r\n\x1a\n" + bytes(100)) is None
     assert sniff_kind(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n") is None
     assert sniff_kind(bytes(range(1, 32)) * 10) is None  # control characters, not text
+    assert sniff_kind("CERSID\tCommonName\r\n1\tCafé\r\n".encode("utf-16")) == "csv"
+    assert sniff_kind("CERSID,CommonName\r\n".encode("utf-16-le")) == "csv"
+    controls = "".join(map(chr, range(1, 32))) * 10
+    assert sniff_kind(codecs.BOM_UTF16_LE + controls.encode("utf-16-le")) is None
+    assert sniff_kind(b"\x00" * 64) is None  # zeros are not UTF-16 text
+
+
+def test_a_utf16_file_with_a_stray_last_byte_is_read_and_the_byte_reported(tmp_path):
+    headings = [*REQUIRED_HEADINGS]
+    rows = [headings, [CERS_ID, "Argon", "N", "Gas", "200", "Cubic Feet"]]
+    path = write_csv(tmp_path / "inv.csv", rows, encoding="utf-16", delimiter="\t")
+    path.write_bytes(path.read_bytes() + b"A")  # an odd byte count: half a character
+
+    reading = read_inventory(path, CERS_ID)
+
+    assert [row.values["CommonName"] for row in reading.rows] == ["Argon"]
+    [problem] = reading.problems
+    assert (problem.row, problem.column, problem.code) == (3, "A", "cersid_mismatch")
 
 
 @pytest.mark.parametrize(

@@ -680,9 +680,10 @@ def _given(row: sheet_read.SheetRow) -> dict[str, str]:
 class _Stager:
     """Plans and stages the file's rows batch by batch as the reader hands them over, so
     only a batch of them is in memory at a time. Rows stop being staged once a problem
-    means the file will be refused (unless only the valid rows are wanted). With a
-    `preparer` (a file read and imported in one go: no preview to show) the rows are not
-    staged but handed to it, which keeps only what importing them will write.
+    means the file will be refused (unless only the valid rows are wanted). With
+    `preparing` (a file read and imported in one go: no preview to show) the rows are not
+    staged but handed to its Preparer, which keeps only what importing them will write
+    (and reads the library through its session).
 
     A batch is written by a thread of its own while the next ones are read (the database
     works while the sheet is read: SQLite and PostgreSQL both let go of Python's lock
@@ -697,8 +698,7 @@ class _Stager:
         self.staged = 0
         self._writer: ThreadPoolExecutor | None = None
         self._writing: deque[Future[None]] = deque()
-        self.preparer: Preparer | None = None
-        self.session: Session | None = None  # the preparer's (it reads the library)
+        self.preparing: tuple[Session, Preparer] | None = None
 
     def add(self, batch: list[sheet_read.SheetRow], reading: SheetReading) -> None:
         """Plan a batch of good rows and stage (or prepare) it while the file may still be
@@ -707,9 +707,10 @@ class _Stager:
         self.given += len(planned)
         if reading.problems and not self.claim.valid_rows_only:
             return
-        if self.preparer is not None and self.session is not None:
-            with transaction(self.session):
-                self.preparer.add(changes_of(planned))
+        if self.preparing is not None:
+            session, preparer = self.preparing
+            with transaction(session):
+                preparer.add(changes_of(planned))
             return
         # A batch written a little slower than the next is read need not hold the reading
         # up; a failure writing one stops the reading here.
@@ -754,8 +755,8 @@ def _stage(claim: _Claim, worker: str, source: Path, in_memory: bool) -> Prepare
         existing = _draft_rows(session, claim.version_id, claim.mode)
         stager = _Stager(claim, worker, existing)
         if in_memory:
-            stager.preparer = _preparer(session, claim.import_id, existing, stager.planner)
-            stager.session = session
+            preparer = _preparer(session, claim.import_id, existing, stager.planner)
+            stager.preparing = (session, preparer)
         return _read_rows(claim, worker, source, stager)
 
 
@@ -815,10 +816,11 @@ def _read_rows(claim: _Claim, worker: str, source: Path, stager: _Stager) -> Pre
         removed=plan.removed,
         problem_count=len(problems),
     )
-    if status != READY or stager.preparer is None or stager.session is None:
+    if status != READY or stager.preparing is None:
         return None
-    with transaction(stager.session):
-        return stager.preparer.finish()
+    session, preparer = stager.preparing
+    with transaction(session):
+        return preparer.finish()
 
 
 def _unstage_rows(session: Session, import_id: int, worker: str) -> None:

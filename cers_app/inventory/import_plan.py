@@ -3,9 +3,10 @@ value the final transaction stores, worked out before it starts.
 
 `Planner` decides row by row (in the file's order) whether a row is added, updates a draft
 row (Merge) or changes nothing, matching file rows to draft rows by location and CAS
-number, else location and common name. `prepare` reads the rows `importing` staged, plans
-them against the draft as it is now and computes the stored columns, findings and threshold
-sentences, so the transaction that changes the draft only writes.
+number, else location and common name. `Preparer` computes the stored columns, findings and
+threshold sentences of planned rows, so the transaction that changes the draft only writes:
+`prepare` feeds it the rows `importing` staged for a preview, planned again against the
+draft as it is now; a file imported in one go feeds it its rows as they are read.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@
 transactions, so other people keep saving while a big file is read (SQLite has one writer).
 `confirm_import` then changes the draft in ONE short transaction holding the draft's row
 lock: the columns, findings and threshold sentences it stores were computed beforehand (by
-`import_plan`), the rows go in with bulk inserts (`insert_many`), and nothing is left half
-done if anything fails.
+`import_plan`), the rows go in with bulk inserts (`insert_batches`), and nothing is left
+half done if anything fails. `import_file` has no preview to show: it stages no rows but
+prepares them as they are read, and reads the file again if the draft changed meanwhile.
 
 Modes: Append adds the file's rows; Replace removes the draft's rows and adds the file's;
 Merge matches a file row to a draft row by location and CAS number (else location and
